@@ -9,6 +9,7 @@ writes the student version to ``exercises/``. In either notebook a student check
 >>> check("1.2", count_parameters)
 ✔ Exercise 1.2 (count_parameters) passed: 6/6 cases.
 """
+import copy
 import importlib
 import inspect
 import pkgutil
@@ -79,8 +80,9 @@ def run_checks(exercise, fn):
                            f"without calling it: check({exercise.id!r}, {exercise.name}).")
     n_passed, first = 0, None
     for case in exercise.cases:
+        args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)  # the student may mutate them
         try:
-            got = fn(*case.args, **case.kwargs)
+            got = fn(*args, **kwargs)
         except NotImplementedError:
             return CheckResult(exercise.id, exercise.name, "not implemented", 0, n,
                                f"… {head}: not implemented yet. Replace the line `raise NotImplementedError(...)` "
@@ -89,6 +91,8 @@ def run_checks(exercise, fn):
             got, problem = None, f"raised {type(exc).__name__}: {exc}"
         else:
             problem = compare(exercise.expected(case), got, exercise.rtol, exercise.atol)
+            if problem is None and compare(case.args, args, 0.0, 0.0, "input") is not None:
+                problem = "your function changed one of its input arrays in place; work on a copy"
         if problem is None:
             n_passed += 1
         elif first is None:

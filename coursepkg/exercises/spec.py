@@ -112,9 +112,12 @@ def compare(expected, got, rtol=1e-6, atol=1e-8, where="output"):
 def describe(value, limit=300):
     """A short, deterministic text form of an input or output for feedback."""
     if isinstance(value, np.ndarray):
-        text = np.array2string(value, precision=4, suppress_small=True, threshold=20, edgeitems=3)
+        text = np.array2string(value, precision=4, suppress_small=True, threshold=20, edgeitems=3, separator=", ")
+        text = " ".join(text.split())  # one line
         text = f"array(shape={value.shape}) {text}" if value.size > 6 else f"array({text})"
-    elif isinstance(value, (tuple, list)):
+    elif isinstance(value, list):
+        text = "[" + ", ".join(describe(v, limit) for v in value) + "]"
+    elif isinstance(value, tuple):
         text = "(" + ", ".join(describe(v, limit) for v in value) + ("," if len(value) == 1 else "") + ")"
     elif isinstance(value, (float, np.floating)):
         text = f"{float(value):.6g}"

@@ -1,0 +1,38 @@
+# Everything runs inside .venv, created from requirements.txt on first use.
+# `make book` builds the book (executing every chapter); `make test` runs the whole test suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: setup book book-fast test figures exercises clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+book: setup  ## execute every chapter and build the HTML book
+	$(PY) tools/vendor_assets.py
+	$(PY) tools/build_book.py --execute
+	@echo "The book is at _build/html/index.html"
+
+book-fast: setup  ## build from the outputs stored in the notebooks
+	$(PY) tools/vendor_assets.py
+	$(PY) tools/build_book.py
+
+test: setup  ## unit tests, doctests, exercises, figures, the book build and every notebook (nbval)
+	$(PY) tools/vendor_assets.py
+	$(PY) -m pytest
+
+figures: setup  ## every lecture figure, slide style, into figures-out/
+	$(VENV)/bin/coursepkg figures build --out figures-out
+
+exercises: setup  ## regenerate exercises/ from solutions/
+	$(VENV)/bin/coursepkg exercises build
+
+clean:
+	rm -rf _build figures-out
