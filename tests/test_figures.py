@@ -1,0 +1,58 @@
+"""The figure registry: every chapter-1 lecture figure is registered, builds, and rebuilds byte for byte."""
+import filecmp
+
+import matplotlib as mpl
+import pytest
+
+from coursepkg.cli import main
+from coursepkg.figures import build, get, render, select
+from coursepkg.style import STYLES, new_figure, style_context
+
+CHAPTER_1 = {"perceptron_poll", "activation_gallery", "xor_three_perceptrons", "universal_approximation",
+             "linear_vs_two_layer", "learned_features"}
+
+
+@pytest.mark.ch1
+def test_every_chapter_1_figure_of_the_syllabus_is_registered():
+    assert {s.name for s in select(chapter=1)} == CHAPTER_1
+    assert all(s.caption and s.command.startswith("coursepkg figures build --name") for s in select())
+
+
+@pytest.mark.slow
+def test_two_builds_give_byte_identical_files(tmp_path):
+    first = build(tmp_path / "a", style="slides")
+    second = build(tmp_path / "b", style="slides")
+    assert len(first) == 3 * len(select())
+    for a, b in zip(first, second):
+        assert a.name == b.name and a.stat().st_size > 1000
+        assert filecmp.cmp(a, b, shallow=False), f"{a.name} differs between two builds"
+
+
+def test_slides_are_16_by_9_and_styles_leave_no_global_state():
+    before = dict(mpl.rcParams)
+    with style_context("slides"):
+        width, height = new_figure().get_size_inches()
+        assert mpl.rcParams["font.size"] == STYLES["slides"]["font.size"]
+    assert abs(width / height - 16 / 9) < 1e-9
+    assert dict(mpl.rcParams) == before
+    fig = render("activation_gallery", style="slides")
+    assert abs(fig.get_figwidth() / fig.get_figheight() - 16 / 9) < 1e-9
+
+
+def test_bad_requests_are_named():
+    with pytest.raises(ValueError, match="no figure named"):
+        get("no_such_figure")
+    with pytest.raises(ValueError, match="formats"):
+        build("unused", formats=("jpg",))
+    with pytest.raises(ValueError, match="style"):
+        build("unused", style="poster")
+
+
+def test_cli_lists_and_builds(tmp_path, capsys):
+    assert main(["figures", "list", "--chapter", "1"]) == 0
+    listed = capsys.readouterr().out
+    assert all(name in listed for name in CHAPTER_1)
+    assert main(["figures", "build", "--name", "activation*", "--format", "png,svg", "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["activation_gallery.png", "activation_gallery.svg"]
+    assert main(["figures", "build", "--name", "nothing*", "--out", str(tmp_path)]) == 2
+    assert "no figure matches" in capsys.readouterr().err
