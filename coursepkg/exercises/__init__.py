@@ -10,11 +10,10 @@ writes the student version to ``exercises/``. In either notebook a student check
 ✔ Exercise 1.2 (count_parameters) passed: 6/6 cases.
 """
 import copy
-import importlib
 import inspect
-import pkgutil
 from dataclasses import dataclass
 
+from .._chapters import chapter_modules
 from .spec import Case, Exercise, compare, describe
 
 __all__ = ["Case", "Exercise", "CheckResult", "check", "run_checks", "all_exercises", "get_exercise", "compare"]
@@ -22,12 +21,7 @@ __all__ = ["Case", "Exercise", "CheckResult", "check", "run_checks", "all_exerci
 
 def all_exercises():
     """Every registered exercise, keyed by id, in chapter order."""
-    found = {}
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        if info.name.startswith("ch"):
-            for exercise in importlib.import_module(f"{__name__}.{info.name}").EXERCISES:
-                found[exercise.id] = exercise
-    return found
+    return {exercise.id: exercise for module in chapter_modules(__path__, __name__) for exercise in module.EXERCISES}
 
 
 def get_exercise(exercise_id):

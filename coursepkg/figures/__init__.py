@@ -10,12 +10,11 @@ import; :func:`load_all` imports them all.
 1
 """
 import fnmatch
-import importlib
-import pkgutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .._chapters import chapter_modules
 from ..style import STYLES, style_context
 
 __all__ = ["FigureSpec", "register", "load_all", "get", "select", "render", "save", "build", "FORMATS"]
@@ -58,9 +57,7 @@ def register(name, chapter, caption):
 
 def load_all():
     """Import every chapter module of this package; returns the registry (name -> FigureSpec)."""
-    for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("ch"):
-            importlib.import_module(f"{__name__}.{info.name}")
+    chapter_modules(__path__, __name__)
     return _REGISTRY
 
 
