@@ -55,7 +55,7 @@ def xor_three_perceptrons():
     decision_regions(lambda Q: two_layer_perceptron(Q, [P["A"], P["B"]], P["C"]), X, y, ax=ax,
                      xlim=(-0.4, 1.4), ylim=(-0.4, 1.4), boundary=False)
     for key, color in (("A", PALETTE[2]), ("B", PALETTE[4])):
-        plot_line_boundary(*P[key], ax=ax, xlim=(-0.4, 1.4), color=color, label=f"$h_{key} = 0$")
+        plot_line_boundary(*P[key], ax=ax, xlim=(-0.4, 1.4), normal=False, color=color, label=f"$h_{key} = 0$")
     ax.set(xlim=(-0.4, 1.4), ylim=(-0.4, 1.4), xlabel="$x_1$", ylabel="$x_2$", title="input space", aspect="equal")
     handles, labels = ax.get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside right upper")
@@ -74,19 +74,20 @@ def universal_approximation():
     x = np.linspace(0, 1, 1001)
     fig = new_figure(1, 3, height=0.65)
     for ax, hidden, build in ((fig.axes[0], "step", step_network), (fig.axes[1], "relu", relu_network)):
-        ax.plot(x, bump_function(x), color="black", label="f(x)")
+        ax.plot(x, bump_function(x), color="black", label="$f(x)$")
         for n, color in ((6, PALETTE[1]), (24, PALETTE[0])):
-            ax.plot(x, network_output(build(bump_function, n), x, hidden), color=color, label=f"{n} {hidden} units")
-        ax.set(title=f"{hidden} units", xlabel="x")
-        ax.legend(loc="lower left", fontsize="small")
+            ax.plot(x, network_output(build(bump_function, n), x, hidden), color=color, label=f"$n = {n}$ units")
+        ax.set(title=f"{hidden} units", xlabel="$x$")
+    handles, labels = fig.axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=3)
     ns = np.array([2, 4, 8, 16, 32, 64, 128, 256])
     ax = fig.axes[2]
     for hidden, build, color in (("step", step_network, PALETTE[3]), ("relu", relu_network, PALETTE[0])):
         errors = [max_error(bump_function, build(bump_function, n), hidden) for n in ns]
         ax.loglog(ns, errors, "o-", color=color, label=hidden)
-    ax.loglog(ns, 4.0 / ns, ":", color="gray", label="~ 1/n")
-    ax.loglog(ns, 20.0 / ns**2, "--", color="gray", label="~ 1/n^2")
-    ax.set(title="max error", xlabel="hidden units n")
+    ax.loglog(ns, 4.0 / ns, ":", color="gray", label="$\\propto 1/n$")
+    ax.loglog(ns, 20.0 / ns**2, "--", color="gray", label="$\\propto 1/n^2$")
+    ax.set(title="max error", xlabel="hidden units $n$")
     ax.legend(fontsize="small")
     return fig
 
@@ -108,7 +109,7 @@ def linear_vs_two_layer():
     fig = new_figure(1, 2, height=0.75, sharey=True)
     for ax, model, title in ((fig.axes[0], linear, "logistic regression"), (fig.axes[1], net, "2-layer network, 8 tanh units")):
         decision_regions(model.predict, X, y, ax=ax, resolution=200)
-        ax.set_title(f"{title}: {model.score(X, y):.0%} train acc.")
+        ax.set_title(f"{title}\n{model.score(X, y):.0%} training accuracy")
         ax.set_xlabel("$x_1$")
     fig.axes[0].set_ylabel("$x_2$")
     handles, labels = fig.axes[0].get_legend_handles_labels()
