@@ -70,6 +70,7 @@ def student_notebook(nb, name="notebook"):
             cell.source = strip_solutions(cell.source, where=f"{name}, cell {index}")
             cell.outputs = []
             cell.execution_count = None
+            cell.metadata.pop("execution", None)  # timestamps of the instructor's run
         elif cell.cell_type == "markdown" and "solution" in tags:
             cell.source = ANSWER_PLACEHOLDER
         cells.append(cell)
