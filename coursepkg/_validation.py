@@ -13,6 +13,7 @@ __all__ = [
     "as_2d",
     "as_1d",
     "check_labels_pm1",
+    "binary_classes",
     "check_consistent_length",
     "check_positive_int",
     "check_nonnegative",
@@ -87,6 +88,19 @@ def check_labels_pm1(y, name="y", n=None):
         return 2.0 * y - 1.0
     shown = sorted(values)[:6]
     raise ValueError(f"{name} must hold labels in {{-1, +1}} or {{0, 1}}; got values {shown}")
+
+
+def binary_classes(y):
+    """The label pair a binary estimator reports as ``classes_``: [0, 1] if y uses 0, else [-1, 1].
+
+    Call it after :func:`check_labels_pm1` has accepted ``y``.
+
+    Examples
+    --------
+    >>> binary_classes([0, 1, 1]), binary_classes([-1, 1])
+    (array([0, 1]), array([-1,  1]))
+    """
+    return np.array([0, 1]) if np.any(np.asarray(y) == 0) else np.array([-1, 1])
 
 
 def check_consistent_length(X, y, names=("X", "y")):

@@ -7,7 +7,7 @@ Re-exported as ``coursepkg.kernels.KernelSVM``.
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from ._validation import (as_1d, as_2d, check_is_fitted, check_labels_pm1, check_nonnegative,
+from ._validation import (as_1d, as_2d, binary_classes, check_is_fitted, check_labels_pm1, check_nonnegative,
                           check_positive_int)
 from .kernels import rbf_kernel
 
@@ -125,13 +125,12 @@ class KernelSVM(ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y):
         X = as_2d(X)
-        y_raw = np.asarray(y)
         y_pm = check_labels_pm1(y, n=X.shape[0])
         lam = check_nonnegative(self.lam, "lam")
         max_iter = check_positive_int(self.max_iter, "max_iter")
         if not self.lr > 0:
             raise ValueError(f"lr must be > 0; got {self.lr!r}")
-        self.classes_ = np.array([0, 1]) if np.any(y_raw == 0) else np.array([-1, 1])
+        self.classes_ = binary_classes(y)
         K = rbf_kernel(X, None, self.sigma)
         alpha, b = np.zeros(X.shape[0]), 0.0
         losses = [kernel_svm_loss(alpha, b, K, y_pm, lam)]

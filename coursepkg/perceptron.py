@@ -6,7 +6,9 @@ sign(z) = +1 for z >= 0 and -1 for z < 0, as in the lectures.
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from ._validation import as_1d, as_2d, as_float_array, as_rng, check_is_fitted, check_labels_pm1, check_positive_int
+from ._validation import (
+    as_1d, as_2d, as_float_array, as_rng, binary_classes, check_is_fitted, check_labels_pm1, check_positive_int,
+)
 
 __all__ = [
     "sign", "perceptron_predict", "perceptron_update", "Perceptron", "margin", "mistake_bound",
@@ -153,12 +155,11 @@ class Perceptron(ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y):
         X = as_2d(X)
-        y_raw = np.asarray(y)
         y_pm = check_labels_pm1(y, n=X.shape[0])
         check_positive_int(self.max_epochs, "max_epochs")
         if not self.lr > 0:
             raise ValueError(f"lr must be > 0; got {self.lr!r}")
-        self.classes_ = np.array([0, 1]) if set(np.unique(y_raw).tolist()) <= {0, 1} and np.any(y_raw == 0) else np.array([-1, 1])
+        self.classes_ = binary_classes(y)
         rng = as_rng(self.rng)
         w, b = np.zeros(X.shape[1]), 0.0
         self.mistakes_ = []
