@@ -61,18 +61,21 @@ def _mahalanobis_factor(A, VI):
 def _distance_block(A, B, metric, B_sq=None, L=None, squared=False):
     """Distances between every row of A and every row of B, shape (len(A), len(B)).
 
-    With ``squared`` the euclidean block is left squared (the ranking is the same; kneighbors takes
-    the square root of the k selected entries only)."""
+    With ``squared`` the euclidean block holds ||b||^2 - 2 a^T b, the squared distance less the
+    row constant ||a||^2: it ranks the neighbours of a exactly as the distance does, for one pass
+    over the block instead of four (kneighbors adds ||a||^2 back to the k selected entries only).
+    """
     if metric == "euclidean":
-        A_sq = np.einsum("ij,ij->i", A, A)
         D = np.empty((A.shape[0], B.shape[0]))
         for s in range(0, A.shape[0], BLOCK):
             np.matmul(A[s:s + BLOCK], B.T, out=D[s:s + BLOCK])
         D *= -2.0
-        D += A_sq[:, None]
         D += B_sq[None, :]
+        if squared:
+            return D
+        D += np.einsum("ij,ij->i", A, A)[:, None]
         np.maximum(D, 0.0, out=D)
-        return D if squared else np.sqrt(D, out=D)
+        return np.sqrt(D, out=D)
     diff = A[:, None, :] - B[None, :, :]
     if metric == "manhattan":
         return np.abs(diff).sum(axis=2)
@@ -141,17 +144,24 @@ def pairwise_distances(A, B, metric="euclidean", VI=None, working_memory=None):
 
 
 def _smallest_k(D, k):
-    """Indices of the k smallest entries of each row of D, sorted by (distance, index)."""
-    part = np.argpartition(D, k - 1, axis=1)[:, :k] if k < D.shape[1] else np.tile(np.arange(D.shape[1]), (len(D), 1))
-    vals = np.take_along_axis(D, part, axis=1)
-    order = np.lexsort((part, vals), axis=1) if vals.size else np.zeros_like(part)
-    idx = np.take_along_axis(part, order, axis=1)
-    # argpartition may pick any of several points tied at the k-th distance: redo such rows stably.
-    kth = np.take_along_axis(D, idx[:, -1:], axis=1)
-    ambiguous = np.flatnonzero(np.sum(D <= kth, axis=1) > k)
-    for r in ambiguous:
-        idx[r] = np.argsort(D[r], kind="stable")[:k]
-    return idx
+    """Indices of the k smallest entries of each row of D, sorted by (distance, index).
+
+    A full partition of every row is the slow step of brute-force k-NN, so we first bound the
+    answer: the k-th smallest entry of a strided sample of the columns is >= the true k-th
+    smallest, so every entry of the k nearest (ties included) is <= it. Only those few candidates
+    are sorted, by (row, distance, column); the first k of each row are exact, with ties broken
+    by the lower column index.
+    """
+    n_rows, n = D.shape
+    if 4 * k >= n:
+        return np.argsort(D, axis=1, kind="stable")[:, :k]
+    sample = D[:, :: max(1, n // max(64 * k, 2048))]
+    bound = np.partition(sample, k - 1, axis=1)[:, k - 1]
+    rows, cols = np.nonzero(D <= bound[:, None])
+    order = np.lexsort((cols, D[rows, cols], rows))
+    rows, cols = rows[order], cols[order]
+    starts = np.searchsorted(rows, np.arange(n_rows))  # every row has >= k candidates
+    return cols[starts[:, None] + np.arange(k)]
 
 
 def kneighbors(X_query, X_train, k, metric="euclidean", VI=None, working_memory=None):
@@ -174,12 +184,15 @@ def kneighbors(X_query, X_train, k, metric="euclidean", VI=None, working_memory=
         raise ValueError(f"n_neighbors must be <= n_samples = {X_train.shape[0]}; got {k}")
     ind = np.empty((X_query.shape[0], k), dtype=np.intp)
     dist = np.empty((X_query.shape[0], k))
-    squared = metric == "euclidean"  # rank squared distances: no square root over the whole block
+    squared = metric == "euclidean"  # rank ||b||^2 - 2 a^T b: no pass over the block for ||a||^2 or sqrt
     for start, D in _chunks(X_query, X_train, metric, VI, working_memory, squared):
         idx = _smallest_k(D, k)
         ind[start:start + len(D)] = idx
         d = np.take_along_axis(D, idx, axis=1)
-        dist[start:start + len(D)] = np.sqrt(d) if squared else d
+        if squared:
+            rows = X_query[start:start + len(D)]
+            d = np.sqrt(np.maximum(d + np.einsum("ij,ij->i", rows, rows)[:, None], 0.0))
+        dist[start:start + len(D)] = d
     return dist, ind
 
 

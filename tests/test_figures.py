@@ -69,3 +69,33 @@ def test_cli_lists_and_builds(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["activation_gallery.png", "activation_gallery.svg"]
     assert main(["figures", "build", "--name", "nothing*", "--out", str(tmp_path)]) == 2
     assert "no figure matches" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_gallery_page_and_images_match_the_registry():
+    """Image regression: every figure, rendered now, matches its stored gallery PNG within tolerance.
+
+    After changing a figure on purpose, refresh the baselines with `coursepkg figures gallery`.
+    """
+    from coursepkg.figures.gallery import write_gallery
+
+    problems = write_gallery(Path(__file__).resolve().parents[1] / "book", check=True)
+    assert problems == [], "\n".join(problems)
+
+
+def test_gallery_check_catches_a_changed_image(tmp_path, monkeypatch):
+    from coursepkg.figures import gallery
+
+    two = select(chapter=1)[:2]
+    monkeypatch.setattr(gallery, "select", lambda: two)
+    written = gallery.write_gallery(tmp_path)
+    assert len(written) == 3 and gallery.write_gallery(tmp_path, check=True) == []
+    name = two[0].name
+    fig = render(name)
+    fig.axes[0].plot([0, 1], [0, 1], color="red", linewidth=4)  # an accidental change
+    fig.savefig(tmp_path / "gallery" / f"{name}.png", dpi=gallery.GALLERY_DPI)
+    (tmp_path / "gallery" / "stray.png").write_bytes(b"")
+    problems = gallery.write_gallery(tmp_path, check=True)
+    assert len(problems) == 2, problems
+    assert problems[0] == f"{tmp_path / 'gallery' / 'stray'}.png belongs to no registered figure"
+    assert problems[1].startswith(f"{name}: differs")
