@@ -42,8 +42,9 @@ def gallery_markdown(specs, chapters):
     for spec in specs:
         if spec.chapter != chapter:
             chapter = spec.chapter
-            link = f" ({{doc}}`chapter {chapter} <{chapters[chapter]}>`)" if chapter in chapters else ""
-            lines += [f"## Chapter {chapter}{link}", ""]
+            lines += [f"## Chapter {chapter}", ""]
+            if chapter in chapters:
+                lines += [f"From {{doc}}`{chapters[chapter]}`.", ""]
         lines += [
             f"### `{spec.name}`",
             "",
