@@ -17,6 +17,7 @@ __all__ = [
     "check_consistent_length",
     "check_positive_int",
     "check_nonnegative",
+    "check_positive",
     "check_is_fitted",
     "as_rng",
 ]
@@ -120,6 +121,13 @@ def check_nonnegative(value, name):
     """Return ``value`` as a float >= 0, or raise."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) or value < 0:
         raise ValueError(f"{name} must be a finite number >= 0; got {value!r}")
+    return float(value)
+
+
+def check_positive(value, name):
+    """Return ``value`` as a float > 0 (a bandwidth, a step size), or raise."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a finite number > 0; got {value!r}")
     return float(value)
 
 

@@ -13,8 +13,8 @@ import numbers
 import numpy as np
 from sklearn.base import clone
 
-from ._validation import as_1d, as_2d, as_float_array, as_rng, check_consistent_length, check_positive_int
-from .kernels import KernelRidge, _check_sigma, rbf_kernel
+from ._validation import as_1d, as_2d, as_float_array, as_rng, check_consistent_length, check_positive, check_positive_int
+from .kernels import KernelRidge, rbf_kernel
 
 __all__ = ["bootstrap_indices", "percentile_interval", "bootstrap_statistic", "kernel_ridge_many",
            "bootstrap_predictions", "oracle_predictions", "coverage", "binomial_tolerance"]
@@ -177,7 +177,7 @@ def kernel_ridge_many(X, y, X_grid, idx, sigma=1.0, lam=1e-3, progress=False):
         raise ValueError(f"idx must be a non-empty 2-D integer array (B, k); got shape {idx.shape}, dtype {idx.dtype}")
     if idx.min() < 0 or idx.max() >= n:
         raise ValueError(f"idx must hold indices in [0, {n - 1}]; got values in [{idx.min()}, {idx.max()}]")
-    sigma = _check_sigma(sigma)
+    sigma = check_positive(sigma, "sigma")
     lam = float(lam)
     if not np.isfinite(lam) or lam <= 0:
         raise ValueError(f"lam must be a finite number > 0 for bootstrap fits (repeated points); got {lam!r}")

@@ -4,7 +4,6 @@ Colab and students' machines drift from the versions the book was built with; th
 first thing to run when a chapter misbehaves.
 """
 import platform
-import sys
 from importlib import metadata
 
 from packaging.version import InvalidVersion, Version
@@ -66,13 +65,10 @@ def environment_report():
 
 
 def _accelerator():
-    if "torch" not in sys.modules:
-        try:
-            import torch  # noqa: F401 - only to report the device
-        except ImportError:
-            return "torch not installed"
-    import torch
-
+    try:
+        import torch  # only to report the device; slow to import, so not at module level
+    except ImportError:
+        return "torch not installed"
     if torch.cuda.is_available():
         return f"CUDA GPU ({torch.cuda.get_device_name(0)})"
     return "CPU only (GPU cells run at a reduced size)"

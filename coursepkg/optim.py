@@ -12,6 +12,7 @@ The full-batch paths (gradient descent, Newton, mini-batch SGD) live in :mod:`co
 and the learning-rate schedules in :mod:`coursepkg.schedules`; both are re-exported here.
 """
 import numbers
+from abc import ABC, abstractmethod
 
 import numpy as np
 
@@ -34,7 +35,7 @@ def _check_rate(value, name, upper=None):
     return float(value)
 
 
-class Optimizer:
+class Optimizer(ABC):
     """Base class: validates ``params`` and ``grads`` and keeps per-parameter state.
 
     Subclasses implement ``_update(name, theta, g, state)``, which changes ``theta`` in place.
@@ -87,8 +88,9 @@ class Optimizer:
             self._update(name, theta, g, self.state[name])
         return self.params
 
-    def _update(self, name, theta, g, state):  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def _update(self, name, theta, g, state):
+        """Update ``theta`` in place from its gradient ``g`` and its per-parameter ``state``."""
 
 
 class SGD(Optimizer):

@@ -3,7 +3,6 @@
 
 It gives the same weights as the numpy estimator (up to rounding) for ``batch_size=None``.
 """
-import numpy as np
 import torch
 
 from ._validation import as_2d, check_nonnegative, check_positive_int
