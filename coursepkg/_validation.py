@@ -35,10 +35,17 @@ def as_float_array(a, name="a", allow_nan=False):
     ...
     ValueError: x contains NaN or infinite values
     """
+    numeric = f"{name} must be numeric (convertible to a float array); got {type(a).__name__}"
     try:
-        arr = np.asarray(a, dtype=float)
+        arr = np.asarray(a)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be numeric (convertible to a float array); got {type(a).__name__}") from exc
+        raise ValueError(numeric) from exc
+    if arr.dtype.kind == "c":  # casting would drop the imaginary part without a word
+        raise ValueError(f"{name} must be real-valued; got complex values")
+    try:
+        arr = arr.astype(float, copy=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(numeric) from exc
     if not allow_nan and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or infinite values")
     return arr

@@ -91,3 +91,12 @@ def test_perceptron_view_counts_mistakes_and_explorer_has_three_sliders():
     assert [c.description for c in widget.children[:3]] == ["w1", "w2", "b"]
     with pytest.raises(ValueError, match="2 features"):
         perceptron_view(np.ones((3, 3)), [1, -1, 1], 1, 1, 0)
+
+
+@pytest.mark.parametrize("bad, match", [([1 + 2j, 3], "real-valued"), ([[1.0], [1.0, 2.0]], "numeric"),
+                                        (["a", "b"], "numeric"), ([1.0, float("inf")], "NaN or infinite")])
+def test_inputs_that_would_be_silently_wrong_are_refused(bad, match):
+    from coursepkg._validation import as_float_array
+
+    with pytest.raises(ValueError, match=match):
+        as_float_array(bad, "X")

@@ -1,0 +1,352 @@
+"""Reverse-mode automatic differentiation on scalars, and the lecture's trace tables.
+
+A :class:`Value` holds a number (``data``, the primal v_i) and its adjoint (``grad``,
+vbar_i = dy/dv_i). Every operation records its parents and the local derivatives dv_j/dv_i next to
+the forward computation. :meth:`Value.backward` visits the graph in reverse topological order and
+applies vbar_i += vbar_j * dv_j/dv_i for every edge i -> j, so a value used twice collects the
+adjoints of both branches.
+
+>>> x1, x2 = Value(2.0), Value(5.0)
+>>> y = ln(x1) + x1 * x2 - sin(x2)
+>>> y.backward()
+>>> round(y.data, 3), round(x1.grad, 3), round(x2.grad, 3)
+(11.652, 5.5, 1.716)
+"""
+import html
+import inspect
+import itertools
+import math
+import numbers
+from dataclasses import dataclass
+
+__all__ = ["Value", "exp", "ln", "sin", "cos", "tanh", "sigmoid", "relu", "trace", "Trace"]
+
+# Creation order breaks ties when numbering the intermediates v_1, ..., v_n in a trace; a
+# counter is the only way to know it afterwards (it carries no other state).
+_creation = itertools.count()
+
+
+class Value:
+    """A scalar node of a computation graph: primal ``data`` and adjoint ``grad``.
+
+    Parameters
+    ----------
+    data : float
+    label : str, optional
+        A name shown in traces and drawings (e.g. "x1").
+
+    Examples
+    --------
+    >>> a = Value(3.0)
+    >>> b = a * a + 2 * a   # a is used on two branches: db/da = 2a + 2
+    >>> b.backward()
+    >>> a.grad
+    8.0
+    """
+
+    __slots__ = ("data", "grad", "_parents", "_local", "_op", "_id", "label")
+
+    def __init__(self, data, _parents=(), _local=(), _op="", label=None):
+        if isinstance(data, bool) or not isinstance(data, numbers.Real):
+            raise TypeError(f"data must be a real number; got {type(data).__name__}")
+        self.data = float(data)
+        self.grad = 0.0
+        self._parents = _parents
+        self._local = _local
+        self._op = _op
+        self._id = next(_creation)
+        self.label = label
+
+    def __repr__(self):
+        return f"Value(data={self.data:.6g}, grad={self.grad:.6g})"
+
+    # -- arithmetic: result, parents, local derivatives d(result)/d(parent) --------------------
+    def __add__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        return Value(self.data + other.data, (self, other), (1.0, 1.0), "+")
+
+    def __radd__(self, other):
+        return Value(other) + self
+
+    def __sub__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        return Value(self.data - other.data, (self, other), (1.0, -1.0), "-")
+
+    def __rsub__(self, other):
+        return Value(other) - self
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        return Value(self.data * other.data, (self, other), (other.data, self.data), "*")
+
+    def __rmul__(self, other):
+        return Value(other) * self
+
+    def __truediv__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        if other.data == 0:
+            raise ZeroDivisionError("division by a Value equal to 0")
+        q = self.data / other.data
+        return Value(q, (self, other), (1.0 / other.data, -q / other.data), "/")
+
+    def __rtruediv__(self, other):
+        return Value(other) / self
+
+    def __neg__(self):
+        return Value(-self.data, (self,), (-1.0,), "neg")
+
+    def __pow__(self, k):
+        if isinstance(k, Value) or isinstance(k, bool) or not isinstance(k, numbers.Real):
+            raise TypeError(f"the exponent must be a constant int or float; got {type(k).__name__}")
+        if self.data == 0 and k < 1:
+            raise ValueError(f"0 ** {k} has no finite derivative")
+        return Value(self.data ** k, (self,), (k * self.data ** (k - 1),), f"^{k:g}")
+
+    # -- functions ----------------------------------------------------------------------------
+    def exp(self):
+        e = math.exp(self.data)
+        return Value(e, (self,), (e,), "exp")
+
+    def ln(self):
+        if self.data <= 0:
+            raise ValueError(f"ln needs a positive argument; got {self.data:g}")
+        return Value(math.log(self.data), (self,), (1.0 / self.data,), "ln")
+
+    def sin(self):
+        return Value(math.sin(self.data), (self,), (math.cos(self.data),), "sin")
+
+    def cos(self):
+        return Value(math.cos(self.data), (self,), (-math.sin(self.data),), "cos")
+
+    def tanh(self):
+        t = math.tanh(self.data)
+        return Value(t, (self,), (1.0 - t * t,), "tanh")
+
+    def sigmoid(self):
+        x = self.data
+        s = 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+        return Value(s, (self,), (s * (1.0 - s),), "sigmoid")
+
+    def relu(self):
+        # derivative 0 at the kink, as in torch
+        return Value(self.data if self.data > 0 else 0.0, (self,), (1.0 if self.data > 0 else 0.0,), "relu")
+
+    # -- reverse pass -------------------------------------------------------------------------
+    def topological_order(self):
+        """Every node this value depends on, each after all of its parents (iterative DFS)."""
+        order, seen, stack = [], set(), [(self, False)]
+        while stack:
+            node, finished = stack.pop()
+            if finished:
+                order.append(node)
+                continue
+            if node in seen:
+                continue
+            seen.add(node)
+            stack.append((node, True))
+            stack.extend((p, False) for p in node._parents if p not in seen)
+        return order
+
+    def backward(self):
+        """Set vbar = dself/dv on every node; leaves accumulate (call again after zeroing them)."""
+        order = self.topological_order()
+        for node in order:
+            if node._parents:
+                node.grad = 0.0
+        self.grad = 1.0
+        for node in reversed(order):
+            g = node.grad
+            for parent, local in zip(node._parents, node._local):
+                parent.grad += local * g
+
+
+def _lift(x, name):
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} needs a Value or a real number; got {type(x).__name__}")
+    return Value(x)
+
+
+def exp(x):
+    """e^x for a Value (or a number, lifted to a constant Value)."""
+    return _lift(x, "exp").exp()
+
+
+def ln(x):
+    """Natural logarithm; raises ValueError for x <= 0."""
+    return _lift(x, "ln").ln()
+
+
+def sin(x):
+    """sin x."""
+    return _lift(x, "sin").sin()
+
+
+def cos(x):
+    """cos x."""
+    return _lift(x, "cos").cos()
+
+
+def tanh(x):
+    """tanh x."""
+    return _lift(x, "tanh").tanh()
+
+
+def sigmoid(x):
+    """1 / (1 + e^{-x})."""
+    return _lift(x, "sigmoid").sigmoid()
+
+
+def relu(x):
+    """max(0, x)."""
+    return _lift(x, "relu").relu()
+
+
+# ---------------------------------------------------------------------------------------------
+# Traces: the tables of the lecture
+
+
+@dataclass(frozen=True, repr=False)
+class Trace:
+    """The forward primal trace and the reverse adjoint trace of one evaluation.
+
+    ``forward`` and ``reverse`` are lists of rows (name, definition, value); ``names`` maps
+    each numbered node to v_i; ``edges`` lists (parent name, child name) pairs for drawings;
+    ``value`` is y and ``gradient`` holds dy/dx for each input.
+    """
+
+    forward: list
+    reverse: list
+    edges: list
+    ops: dict
+    value: float
+    gradient: tuple
+    input_labels: tuple
+
+    @staticmethod
+    def _text_table(title, rows):
+        width = [max(len(r[i]) for r in rows) for i in (0, 1)]
+        lines = [title]
+        lines += [f"  {a:<{width[0]}} = {b:<{width[1]}} = {c}" for a, b, c in rows]
+        return "\n".join(lines)
+
+    def __str__(self):
+        fwd = [(n, d, f"{v:.3f}") for n, d, v in self.forward]
+        rev = [(n, d, f"{v:.3f}") for n, d, v in self.reverse]
+        return self._text_table("forward primal trace", fwd) + "\n" + self._text_table("reverse adjoint trace", rev)
+
+    __repr__ = __str__
+
+    def _repr_html_(self):
+        def table(title, rows, head):
+            cells = "".join(f"<tr><td>{html.escape(n)}</td><td>{html.escape(d)}</td>"
+                            f"<td style='text-align:right'>{v:.3f}</td></tr>" for n, d, v in rows)
+            return (f"<table style='display:inline-table;margin-right:2em'><caption>{title}</caption>"
+                    f"<tr><th>{head}</th><th>definition</th><th>value</th></tr>{cells}</table>")
+
+        return (table("forward primal trace", self.forward, "v<sub>i</sub>")
+                + table("reverse adjoint trace", self.reverse, "v&#772;<sub>i</sub>"))
+
+
+def _fmt(x):
+    return f"{x:.4g}"
+
+
+def _definition(node, names):
+    parts = [names.get(p, _fmt(p.data)) for p in node._parents]
+    if node._op in ("+", "-", "*", "/"):
+        return f"{parts[0]} {node._op} {parts[1]}"
+    if node._op == "neg":
+        return f"-{parts[0]}"
+    if node._op.startswith("^"):
+        return f"{parts[0]}{node._op}"
+    return f"{node._op} {parts[0]}"
+
+
+def trace(f, *inputs):
+    """Evaluate f on scalar inputs, differentiate it in reverse mode and tabulate both passes.
+
+    Parameters
+    ----------
+    f : callable
+        f(*values) -> Value, written with Value operators and this module's functions.
+    *inputs : float
+        The point (x_1, ..., x_n).
+
+    Returns
+    -------
+    Trace
+        Printing it gives plain-text tables; in a notebook it shows as HTML tables.
+
+    Notes
+    -----
+    Numbering as in the lecture: the n inputs are v_{1-n}, ..., v_0 and the intermediates
+    v_1, ..., v_m by depth in the graph (ties in the order the program computed them); y = v_m. Constants are not numbered.
+    The adjoint rows read vbar_i = sum over the children j of vbar_j * dv_j/dv_i.
+
+    Examples
+    --------
+    >>> t = trace(lambda x1, x2: ln(x1) + x1 * x2 - sin(x2), 2.0, 5.0)
+    >>> print(t)
+    forward primal trace
+      v_-1 = x1         = 2.000
+      v_0  = x2         = 5.000
+      v_1  = ln v_-1    = 0.693
+      v_2  = v_-1 * v_0 = 10.000
+      v_3  = sin v_0    = -0.959
+      v_4  = v_1 + v_2  = 10.693
+      v_5  = v_4 - v_3  = 11.652
+    reverse adjoint trace
+      vbar_5  = 1                            = 1.000
+      vbar_4  = vbar_5 * 1                   = 1.000
+      vbar_3  = vbar_5 * -1                  = -1.000
+      vbar_2  = vbar_4 * 1                   = 1.000
+      vbar_1  = vbar_4 * 1                   = 1.000
+      vbar_0  = vbar_2 * 2 + vbar_3 * 0.2837 = 1.716
+      vbar_-1 = vbar_1 * 0.5 + vbar_2 * 5    = 5.500
+    """
+    if not callable(f):
+        raise TypeError(f"f must be callable; got {type(f).__name__}")
+    if not inputs:
+        raise ValueError("trace needs at least one input value")
+    try:
+        params = list(inspect.signature(f).parameters)
+    except (TypeError, ValueError):
+        params = []
+    labels = tuple(params[i] if i < len(params) and not params[i].startswith("*") else f"x{i + 1}"
+                   for i in range(len(inputs)))
+    xs = [Value(_lift(x, "trace").data, label=lab) for x, lab in zip(inputs, labels)]
+    y = f(*xs)
+    if not isinstance(y, Value):
+        raise ValueError(f"f must return a Value computed from its inputs; got {type(y).__name__}")
+    y.backward()
+    order = y.topological_order()
+    n = len(xs)
+    names = {x: f"v_{i - n + 1}" for i, x in enumerate(xs)}
+    # depth (longest path from the inputs), then creation order: the lecture's numbering
+    depth = {}
+    for v in order:
+        depth[v] = 1 + max((depth[p] for p in v._parents), default=-1)
+    inner = sorted((v for v in order if v._parents), key=lambda v: (depth[v], v._id))
+    names.update({v: f"v_{i + 1}" for i, v in enumerate(inner)})
+    forward_rows = [(names[x], x.label, x.data) for x in xs]
+    forward_rows += [(names[v], _definition(v, names), v.data) for v in inner]
+    children = {v: [] for v in names}
+    for v in inner:
+        for p, local in zip(v._parents, v._local):
+            if p in children:
+                children[p].append((v, local))
+    reverse_rows = []
+    for v in reversed(list(xs) + inner):
+        bar = names[v].replace("v_", "vbar_")
+        if v is y:
+            definition = "1"
+        elif children[v]:
+            definition = " + ".join(f"{names[c].replace('v_', 'vbar_')} * {_fmt(d)}" for c, d in children[v])
+        else:
+            definition = "0 (y does not depend on it)"
+        reverse_rows.append((bar, definition, v.grad))
+    edges = [(names[p], names[v]) for v in inner for p in v._parents if p in names]
+    ops = {names[v]: (v.label if v in xs else v._op) for v in names}
+    return Trace(forward_rows, reverse_rows, edges, ops, y.data, tuple(x.grad for x in xs), labels)

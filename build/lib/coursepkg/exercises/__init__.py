@@ -1,0 +1,123 @@
+"""Graded exercises: the specs, the self-check students call, and the notebook builder.
+
+Exercises are written once, in ``solutions/NN_chapter.ipynb``; ``coursepkg exercises build``
+writes the student version to ``exercises/``. In either notebook a student checks an answer with
+
+>>> from coursepkg.exercises import check
+>>> def count_parameters(layer_sizes):
+...     return sum((a + 1) * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+>>> check("1.2", count_parameters)
+✔ Exercise 1.2 (count_parameters) passed: 6/6 cases.
+"""
+import copy
+import inspect
+from dataclasses import dataclass
+
+from .._chapters import chapter_modules
+from .spec import Case, Exercise, compare, describe
+
+__all__ = ["Case", "Exercise", "CheckResult", "check", "run_checks", "all_exercises", "get_exercise", "compare"]
+
+
+def all_exercises():
+    """Every registered exercise, keyed by id, in chapter order."""
+    return {exercise.id: exercise for module in chapter_modules(__path__, __name__) for exercise in module.EXERCISES}
+
+
+def get_exercise(exercise_id):
+    """The :class:`Exercise` with this id, e.g. ``get_exercise("1.1")``."""
+    exercises = all_exercises()
+    if exercise_id not in exercises:
+        raise ValueError(f"no exercise {exercise_id!r}; known: {', '.join(exercises)}")
+    return exercises[exercise_id]
+
+
+@dataclass
+class CheckResult:
+    """Outcome of checking one exercise; its repr is the feedback shown in the notebook."""
+
+    exercise_id: str
+    name: str
+    status: str  # "passed", "failed", "not implemented", "error"
+    n_passed: int
+    n_cases: int
+    message: str
+
+    @property
+    def passed(self):
+        return self.status == "passed"
+
+    def __repr__(self):
+        return self.message
+
+    def __bool__(self):
+        return self.passed
+
+
+def _call_text(exercise, case):
+    try:
+        params = list(inspect.signature(exercise.reference).parameters)
+    except (TypeError, ValueError):
+        params = []
+    parts = [f"{params[i]}={describe(a)}" if i < len(params) else describe(a) for i, a in enumerate(case.args)]
+    parts += [f"{k}={describe(v)}" for k, v in case.kwargs.items()]
+    return f"{exercise.name}({', '.join(parts)})"
+
+
+def run_checks(exercise, fn):
+    """Call ``fn`` on every case of ``exercise`` and compare with the reference."""
+    head = f"Exercise {exercise.id} ({exercise.name})"
+    n = len(exercise.cases)
+    if not callable(fn):
+        return CheckResult(exercise.id, exercise.name, "error", 0, n,
+                           f"✘ {head}: expected a function, got {type(fn).__name__}. Pass the function itself, "
+                           f"without calling it: check({exercise.id!r}, {exercise.name}).")
+    n_passed, first = 0, None
+    for case in exercise.cases:
+        args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)  # the student may mutate them
+        try:
+            got = fn(*args, **kwargs)
+        except NotImplementedError:
+            return CheckResult(exercise.id, exercise.name, "not implemented", 0, n,
+                               f"… {head}: not implemented yet. Replace the line `raise NotImplementedError(...)` "
+                               f"in {exercise.name} with your code, then run this cell again.")
+        except Exception as exc:  # noqa: BLE001 - any error in student code is feedback, not a crash
+            got, problem = None, f"raised {type(exc).__name__}: {exc}"
+        else:
+            problem = compare(exercise.expected(case), got, exercise.rtol, exercise.atol)
+            if problem is None and compare(case.args, args, 0.0, 0.0, "input") is not None:
+                problem = "your function changed one of its input arrays in place; work on a copy"
+        if problem is None:
+            n_passed += 1
+        elif first is None:
+            first = (case, got, problem)
+    if first is None:
+        return CheckResult(exercise.id, exercise.name, "passed", n, n, f"✔ {head} passed: {n}/{n} cases.")
+    case, got, problem = first
+    lines = [
+        f"✘ {head}: {n_passed}/{n} cases passed.",
+        f"  First failing case: {_call_text(exercise, case)}",
+        f"  Expected: {describe(exercise.expected(case))}",
+    ]
+    if not problem.startswith("raised"):
+        lines.append(f"  Got:      {describe(got)}")
+    lines += [f"  Problem:  {problem}", f"  Hint:     {exercise.hint}"]
+    return CheckResult(exercise.id, exercise.name, "failed", n_passed, n, "\n".join(lines))
+
+
+def check(exercise_id, fn):
+    """Check your function for exercise ``exercise_id``; the result displays as feedback.
+
+    Parameters
+    ----------
+    exercise_id : str
+        As printed above the exercise, e.g. "1.1".
+    fn : callable
+        Your function (pass it, do not call it).
+
+    Returns
+    -------
+    CheckResult
+        Shown as a message: passed, or the first failing input with expected vs got and a hint.
+    """
+    return run_checks(get_exercise(exercise_id), fn)

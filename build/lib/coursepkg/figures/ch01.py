@@ -1,0 +1,137 @@
+"""Chapter 1 figures: perceptrons and neural networks as functions."""
+import numpy as np
+
+from .. import activations as act
+from ..datasets import bump_function, make_moons, make_poll, make_xor
+from ..perceptron import XOR_PERCEPTRONS, perceptron_predict, two_layer_perceptron
+from ..plotting import decision_regions, plot_line_boundary, scatter_classes
+from ..style import PALETTE, new_figure
+from ..universal import max_error, network_output, relu_network, step_network
+from . import register
+
+POLL_CANDIDATES = [(np.array([1.0, 1.0]), 0.0), (np.array([-1.0, 1.0]), 0.0),
+                   (np.array([1.0, -1.0]), 0.0), (np.array([-1.0, -1.0]), 0.0)]
+
+
+@register("perceptron_poll", chapter=1, caption="The poll data and four candidate perceptrons sign(w^T x + b)")
+def perceptron_poll():
+    X, y = make_poll()
+    fig = new_figure(2, 2, height=1.5, sharex=True, sharey=True)
+    for ax, letter, (w, b) in zip(fig.axes, "ABCD", POLL_CANDIDATES):
+        mistakes = int(np.sum(perceptron_predict(X, w, b) != y))
+        decision_regions(lambda P, w=w, b=b: perceptron_predict(P, w, b), X, y, ax=ax,
+                         xlim=(-1.1, 1.1), ylim=(-1.1, 1.1), resolution=150)
+        plot_line_boundary(w, b, ax=ax, xlim=(-1.1, 1.1), color="black")
+        ax.set_title(f"{letter}: w = ({w[0]:+.0f}, {w[1]:+.0f}), b = 0: {mistakes} wrong")
+        ax.set(xlim=(-1.1, 1.1), ylim=(-1.1, 1.1), aspect="equal")
+    handles, labels = fig.axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside right upper")
+    return fig
+
+
+@register("activation_gallery", chapter=1, caption="Activation functions g(z) (solid) and their derivatives g'(z) (dashed)")
+def activation_gallery():
+    z = np.linspace(-4, 4, 801)
+    names = ["step", "sigmoid", "tanh", "relu", "leaky_relu", "elu"]
+    fig = new_figure(2, 3, height=1.3, sharex=True)
+    for ax, name in zip(fig.axes, names):
+        g, dg = act.get_activation(name)
+        ax.plot(z, g(z), color=PALETTE[0], label="g(z)")
+        ax.plot(z, dg(z), color=PALETTE[3], linestyle="--", label="g'(z)")
+        ax.set_title(name)
+        ax.set_ylim(-1.5, 2.0)
+    fig.axes[0].legend(loc="upper left")
+    for ax in fig.axes[3:]:
+        ax.set_xlabel("z")
+    return fig
+
+
+@register("xor_three_perceptrons", chapter=1, caption="XOR from three perceptrons: two lines, then an AND")
+def xor_three_perceptrons():
+    X, y = make_xor(n=160, rng=1)
+    P = XOR_PERCEPTRONS
+    fig = new_figure(1, 2, height=0.75)
+    ax = fig.axes[0]
+    decision_regions(lambda Q: two_layer_perceptron(Q, [P["A"], P["B"]], P["C"]), X, y, ax=ax,
+                     xlim=(-0.4, 1.4), ylim=(-0.4, 1.4), boundary=False)
+    for key, color in (("A", PALETTE[2]), ("B", PALETTE[4])):
+        plot_line_boundary(*P[key], ax=ax, xlim=(-0.4, 1.4), normal=False, color=color, label=f"$h_{key} = 0$")
+    ax.set(xlim=(-0.4, 1.4), ylim=(-0.4, 1.4), xlabel="$x_1$", ylabel="$x_2$", title="input space", aspect="equal")
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside right upper")
+    ax = fig.axes[1]
+    H = np.column_stack([perceptron_predict(X, *P[k]) for k in "AB"])
+    jitter = np.random.default_rng(0).uniform(-0.15, 0.15, size=H.shape)
+    scatter_classes(H + jitter, y, ax=ax)
+    plot_line_boundary(*P["C"], ax=ax, xlim=(-1.5, 1.5), color="black", label="$h_C = 0$")
+    ax.set(xlim=(-1.5, 1.5), ylim=(-1.5, 1.5), xlabel="$h_A(x)$", ylabel="$h_B(x)$", title="hidden space (jittered)",
+           aspect="equal")
+    return fig
+
+
+@register("universal_approximation", chapter=1, caption="One hidden layer of step or ReLU units approximates a 1-D function")
+def universal_approximation():
+    x = np.linspace(0, 1, 1001)
+    fig = new_figure(1, 3, height=0.65)
+    for ax, hidden, build in ((fig.axes[0], "step", step_network), (fig.axes[1], "relu", relu_network)):
+        ax.plot(x, bump_function(x), color="black", label="$f(x)$")
+        for n, color in ((6, PALETTE[1]), (24, PALETTE[0])):
+            ax.plot(x, network_output(build(bump_function, n), x, hidden), color=color, label=f"$n = {n}$ units")
+        ax.set(title=f"{hidden} units", xlabel="$x$")
+    handles, labels = fig.axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=3)
+    ns = np.array([2, 4, 8, 16, 32, 64, 128, 256])
+    ax = fig.axes[2]
+    for hidden, build, color in (("step", step_network, PALETTE[3]), ("relu", relu_network, PALETTE[0])):
+        errors = [max_error(bump_function, build(bump_function, n), hidden) for n in ns]
+        ax.loglog(ns, errors, "o-", color=color, label=hidden)
+    ax.loglog(ns, 4.0 / ns, ":", color="gray", label="$\\propto 1/n$")
+    ax.loglog(ns, 20.0 / ns**2, "--", color="gray", label="$\\propto 1/n^2$")
+    ax.set(title="max error", xlabel="hidden units $n$")
+    ax.legend(fontsize="small")
+    return fig
+
+
+def _moons_models():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+
+    X, y = make_moons(n=200, noise=0.2, rng=3)
+    linear = LogisticRegression().fit(X, y)
+    net = MLPClassifier(hidden_layer_sizes=(8,), activation="tanh", solver="lbfgs", max_iter=2000,
+                        random_state=0).fit(X, y)
+    return X, y, linear, net
+
+
+@register("linear_vs_two_layer", chapter=1, caption="Logistic regression (a linear boundary) vs a two-layer network")
+def linear_vs_two_layer():
+    X, y, linear, net = _moons_models()
+    fig = new_figure(1, 2, height=0.75, sharey=True)
+    for ax, model, title in ((fig.axes[0], linear, "logistic regression"), (fig.axes[1], net, "2-layer network, 8 tanh units")):
+        decision_regions(model.predict, X, y, ax=ax, resolution=200)
+        ax.set_title(f"{title}\n{model.score(X, y):.0%} training accuracy")
+        ax.set_xlabel("$x_1$")
+    fig.axes[0].set_ylabel("$x_2$")
+    handles, labels = fig.axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside right upper")
+    return fig
+
+
+@register("learned_features", chapter=1, caption="A hidden layer as a learned feature map: XOR becomes linearly separable")
+def learned_features():
+    from sklearn.neural_network import MLPClassifier
+
+    X, y = make_xor(n=200, rng=2)
+    # A moderate L2 penalty keeps tanh out of saturation, so the hidden space is worth looking at.
+    net = MLPClassifier(hidden_layer_sizes=(2,), activation="tanh", solver="lbfgs", max_iter=2000, alpha=1.0,
+                        random_state=1).fit(X, y)
+    W1, b1 = net.coefs_[0], net.intercepts_[0]
+    w2, b2 = net.coefs_[1][:, 0], net.intercepts_[1][0]
+    H = np.tanh(X @ W1 + b1)
+    fig = new_figure(1, 2, height=0.75)
+    decision_regions(net.predict, X, y, ax=fig.axes[0], xlim=(-0.4, 1.4), ylim=(-0.4, 1.4))
+    fig.axes[0].set(title="input space", xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
+    ax = fig.axes[1]
+    decision_regions(lambda P: np.where(P @ w2 + b2 >= 0, 1.0, -1.0), H, y, ax=ax, xlim=(-1.1, 1.1), ylim=(-1.1, 1.1))
+    ax.set(title="hidden space $a = \\tanh(Wx + b)$", xlabel="$a_1$", ylabel="$a_2$", aspect="equal")
+    return fig

@@ -1,0 +1,117 @@
+"""What the grader writes: the CSV gradebook, Markdown feedback, Gradescope ``results.json``.
+
+Every file is written atomically (a temporary file in the same folder, then ``os.replace``), so an
+interrupted run leaves either the previous version or the new one, never half a file.
+"""
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["atomic_write", "gradebook_columns", "write_gradebook", "feedback_markdown", "gradescope_results"]
+
+
+def atomic_write(path, text):
+    """Write ``text`` to ``path`` atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _fmt(x):
+    return f"{x:.2f}".rstrip("0").rstrip(".") if isinstance(x, float) else str(x)
+
+
+def gradebook_columns(exercise_ids):
+    return ["student", "submission", "status", *exercise_ids, "total", "max_total", "late", "flags", "reason"]
+
+
+def write_gradebook(path, records, exercise_ids):
+    """One row per submission, one column per exercise (points earned), total, status, flags, reason."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(gradebook_columns(exercise_ids))
+    for r in records:
+        earned = {row["id"]: row["score"] for row in r.get("exercises", [])}
+        cells = [_fmt(earned[i]) if i in earned else "" for i in exercise_ids]
+        counted = r["status"] != "superseded"
+        writer.writerow([r["student"], r["submission"], r["status"], *cells,
+                         _fmt(float(r["score"])) if counted else "", _fmt(float(r["max_score"])) if counted else "",
+                         "yes" if r.get("late") else "no", "; ".join(r.get("flags", [])), r.get("reason", "")])
+    return atomic_write(path, buffer.getvalue())
+
+
+def _row_lines(row):
+    mark = {"passed": "✔"}.get(row["status"], "✘")
+    head = f"### {mark} Exercise {row['id']} ({row['name']}): {_fmt(row['score'])}/{_fmt(row['points'])} points"
+    lines = [head, "", row["title"] + ("  *(instructor check)*" if row["private"] else ""), ""]
+    if row["status"] == "passed":
+        lines.append(f"All {row['n_cases']} cases passed.")
+    elif row["failure"] and not row["private"]:
+        f = row["failure"]
+        lines += [f"{row['n_passed']}/{row['n_cases']} cases passed. First failing case:", "",
+                  "```", f"{f['call']}", f"expected: {f['expected']}"]
+        if f["got"] is not None:
+            lines.append(f"got:      {f['got']}")
+        lines += [f"problem:  {f['problem']}", "```", "", f"**Hint:** {row['hint']}"]
+    elif row["failure"]:
+        lines.append(f"{row['n_passed']}/{row['n_cases']} hidden cases passed (the inputs of instructor checks are not shown).")
+    else:
+        lines.append(row["reason"][:1].upper() + row["reason"][1:] + ".")
+        if row["status"] in ("not implemented", "missing"):
+            lines += ["", f"**Hint:** {row['hint']}"]
+    return lines + [""]
+
+
+def feedback_markdown(record):
+    """Feedback for one submission: the total, then per exercise passed/failed, input, expected vs got, hint."""
+    lines = [f"# Feedback: {record['student']}", "",
+             f"Submission: `{Path(record['submission']).name}`  ", f"Status: **{record['status']}**  ",
+             f"Score: **{_fmt(float(record['score']))} / {_fmt(float(record['max_score']))}**", ""]
+    if record.get("reason"):
+        lines += [f"> {record['reason']}", ""]
+    if record.get("late"):
+        lines += ["> Submitted after the deadline.", ""]
+    for flag in record.get("flags", []):
+        lines += [f"> Integrity: {flag}. Exercises must be solved without calling the course package's own answer.", ""]
+    for error in record.get("cell_errors", [])[:5]:
+        lines += [f"- Cell {error.get('cell')} raised `{error.get('error')}`"]
+    if record.get("cell_errors"):
+        lines.append("")
+    for row in record.get("exercises", []):
+        lines += _row_lines(row)
+    return "\n".join(lines)
+
+
+def gradescope_results(record):
+    """The Gradescope autograder ``results.json`` for one record (a dict; dump with json)."""
+    tests = []
+    for row in record.get("exercises", []):
+        output = "passed" if row["status"] == "passed" else row["reason"]
+        if row["failure"] and not row["private"]:
+            f = row["failure"]
+            output = (f"{row['n_passed']}/{row['n_cases']} cases passed.\nFirst failing case: {f['call']}\n"
+                      f"Expected: {f['expected']}\n" + (f"Got:      {f['got']}\n" if f["got"] is not None else "")
+                      + f"Problem:  {f['problem']}\nHint:     {row['hint']}")
+        tests.append({"name": f"Exercise {row['id']}: {row['title']}", "number": row["id"],
+                      "score": round(row["score"], 4), "max_score": row["points"], "output": output,
+                      "status": "passed" if row["status"] == "passed" else "failed",
+                      "visibility": "after_published" if row["private"] else "visible"})
+    summary = [f"Status: {record['status']}"] + ([record["reason"]] if record.get("reason") else [])
+    summary += [f"Flag: {flag}" for flag in record.get("flags", [])]
+    return {"score": round(float(record["score"]), 4), "output": "\n".join(summary),
+            "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+
+
+def write_json(path, value):
+    return atomic_write(path, json.dumps(value, indent=2, ensure_ascii=False) + "\n")

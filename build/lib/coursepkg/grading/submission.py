@@ -1,0 +1,196 @@
+"""Read a submitted notebook without running it: its code cells, the chapter it answers, integrity flags.
+
+The integrity check reads the code (an AST walk); it never trusts anything the code prints. It
+flags a submission that imports or calls, from ``coursepkg``, the function an exercise asks the
+student to write, or one its reference answer is built from (``perceptron_update``,
+``coursepkg.mlp.count_parameters``, ``two_layer_perceptron``, ...), and one that imports
+``coursepkg`` modules by name at run time (``importlib.import_module``, ``__import__``), which
+would hide such a use.
+"""
+import ast
+import json
+import sys
+import types
+from pathlib import Path
+
+from .child import clean_source
+
+__all__ = ["SubmissionError", "read_code_cells", "is_self_check", "defined_functions", "guess_chapter", "forbidden_names",
+           "integrity_flags"]
+
+MAX_NOTEBOOK_BYTES = 20_000_000
+
+
+class SubmissionError(ValueError):
+    """The file is not a notebook we can grade; the message says why, for the gradebook."""
+
+
+def read_code_cells(path):
+    """``[(cell_index, source), ...]`` of the code cells of notebook ``path``; SubmissionError if unreadable."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_NOTEBOOK_BYTES:
+            raise SubmissionError(f"not gradable: file is {size} bytes (limit {MAX_NOTEBOOK_BYTES})")
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise SubmissionError("not a notebook: the file is not UTF-8 text") from None
+    except OSError as exc:
+        raise SubmissionError(f"unreadable: {exc.strerror or exc}") from None
+    try:
+        nb = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SubmissionError(f"not a notebook: invalid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
+        raise SubmissionError("not a notebook: the JSON has no list of cells")
+    cells = []
+    for index, cell in enumerate(nb["cells"]):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        if isinstance(source, list) and all(isinstance(s, str) for s in source):
+            source = "".join(source)
+        if not isinstance(source, str):
+            raise SubmissionError(f"not a notebook: cell {index} has a malformed source")
+        cells.append((index, source))
+    return cells
+
+
+def is_self_check(source):
+    """True for a cell made only of ``check(...)`` calls: the self-check, which grading does not need.
+
+    Skipping it changes no answer and saves the child from importing every chapter's references.
+
+    >>> is_self_check('check("1.1", perceptron_update)'), is_self_check("x = check('1.1', f)")
+    (True, False)
+    """
+    try:
+        tree = ast.parse(clean_source(source))
+    except (SyntaxError, ValueError):
+        return False
+    return bool(tree.body) and all(
+        isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
+        and node.value.func.id == "check" for node in tree.body)
+
+
+def _parse(cells):
+    trees = []
+    for index, source in cells:
+        try:
+            trees.append(ast.parse(clean_source(source)))
+        except (SyntaxError, ValueError):
+            continue
+    return trees
+
+
+def defined_functions(cells):
+    """Names bound at the top level of the notebook by ``def`` or assignment."""
+    names = set()
+    for tree in _parse(cells):
+        for node in tree.body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                names.add(node.name)
+            elif isinstance(node, ast.Assign):
+                names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return names
+
+
+def guess_chapter(cells, exercises):
+    """The chapter whose exercise functions the notebook defines most of; None if it defines none."""
+    names = defined_functions(cells)
+    counts = {}
+    for exercise in exercises:
+        if exercise.name in names:
+            counts[exercise.chapter] = counts.get(exercise.chapter, 0) + 1
+    return max(sorted(counts), key=counts.get) if counts else None
+
+
+def forbidden_names(exercise):
+    """The ``coursepkg`` names that would answer ``exercise`` for the student.
+
+    The function's own name, the reference's name, and every ``coursepkg`` object (outside
+    ``coursepkg.exercises``) that the reference's code refers to.
+    """
+    names = {exercise.name}
+    ref = exercise.reference
+    module = getattr(ref, "__module__", "") or ""
+    if module.startswith("coursepkg") and not ref.__name__.startswith(("_", "<")):
+        names.add(ref.__name__)
+    code = getattr(ref, "__code__", None)
+    if isinstance(code, types.CodeType):
+        globals_ = getattr(ref, "__globals__", {})
+        for name in code.co_names:
+            obj = globals_.get(name)
+            if obj is None or isinstance(obj, types.ModuleType):
+                continue
+            owner = getattr(obj, "__module__", None) if callable(obj) else _owner_of(name, obj)
+            if owner and owner.startswith("coursepkg") and not owner.startswith("coursepkg.exercises"):
+                names.add(name)
+    return names
+
+
+def _owner_of(name, obj):
+    """The ``coursepkg`` module (outside the exercises) that defines data object ``obj`` as ``name``."""
+    for module_name, module in list(sys.modules.items()):
+        if module_name.startswith("coursepkg.") and not module_name.startswith("coursepkg.exercises") \
+                and getattr(module, name, None) is obj:
+            return module_name
+    return None
+
+
+def _dotted(node):
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def integrity_flags(cells, exercises):
+    """One line per suspicious use of ``coursepkg``'s own answers, e.g. 'uses coursepkg.perceptron.perceptron_update (exercise 1.1)'."""
+    owner = {}
+    for exercise in exercises:
+        for name in forbidden_names(exercise):
+            owner.setdefault(name, exercise.id)
+    flags, aliases = [], {}  # alias -> module path for `import coursepkg.mlp as m`
+
+    def flag(text, name):
+        line = f"uses {text} (exercise {owner[name]})"
+        if line not in flags:
+            flags.append(line)
+
+    for tree in _parse(cells):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.split(".")[0] == "coursepkg":
+                        aliases[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else "coursepkg"
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "coursepkg":
+                for alias in node.names:
+                    if alias.name in owner:
+                        flag(f"{node.module}.{alias.name}", alias.name)
+                    else:
+                        aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    for tree in _parse(cells):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr in owner:
+                dotted = _dotted(node)
+                root = dotted.split(".")[0] if dotted else None
+                if root in aliases:
+                    flag(aliases[root] + dotted[len(root):], node.attr)
+            elif isinstance(node, ast.Call):
+                func = _dotted(node.func) or ""
+                if func.split(".")[-1] in ("import_module", "__import__") and node.args:
+                    arg = node.args[0]
+                    text = arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None
+                    if text is None or text.startswith("coursepkg"):
+                        line = f"imports {text or 'a module named at run time'} dynamically ({func})"
+                        if line not in flags:
+                            flags.append(line)
+                elif func == "getattr" and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) \
+                        and node.args[1].value in owner and (_dotted(node.args[0]) or "").split(".")[0] in aliases:
+                    flag(f"{_dotted(node.args[0])}.{node.args[1].value} via getattr", node.args[1].value)
+    return flags

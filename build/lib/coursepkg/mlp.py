@@ -1,0 +1,249 @@
+"""Multilayer networks as functions: parameters, forward propagation, parameter counts.
+
+Notation (Chapter 1): layers are numbered l = 1, ..., L; layer l has s_l units.
+a^(1) = x is the input; for l = 1, ..., L-1
+
+    z^(l+1) = Theta^(l) [1; a^(l)],     a^(l+1) = g(z^(l+1)),
+
+where Theta^(l) has shape s_{l+1} x (s_l + 1) and its column 0 holds the biases. The output is
+h_Theta(x) = a^(L). In code the lists are 0-based: ``Thetas[0]`` is Theta^(1), ``a[0]`` is a^(1)
+and ``z[0]`` is z^(2).
+"""
+from collections import namedtuple
+
+import numpy as np
+
+from ._validation import as_1d, as_2d, as_rng, check_positive_int
+from .activations import get_activation
+from .softmax import softmax
+
+__all__ = [
+    "count_parameters", "init_params", "split_theta", "join_theta", "add_bias",
+    "forward", "forward_batch", "predict_output", "collapse_linear", "thetas_from_weights",
+    "ForwardCache", "MLPClassifier", "MLPRegressor",
+]
+
+ForwardCache = namedtuple("ForwardCache", ["a", "z"])
+ForwardCache.__doc__ = "Activations a^(1..L) and pre-activations z^(2..L) of one forward pass."
+
+
+def _check_layer_sizes(layer_sizes):
+    sizes = list(layer_sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"layer_sizes must list at least 2 layers (input, output); got {sizes}")
+    return [check_positive_int(s, "every layer size") for s in sizes]
+
+
+def count_parameters(layer_sizes):
+    """Number of weights and biases of a fully connected network.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        Units per layer, input first: (s_1, ..., s_L).
+
+    Returns
+    -------
+    int
+        sum_l s_{l+1} (s_l + 1): each Theta^(l) has shape s_{l+1} x (s_l + 1).
+
+    Examples
+    --------
+    Logistic regression from 784 pixels to 10 classes:
+
+    >>> count_parameters([784, 10])
+    7850
+    >>> count_parameters([2, 3, 1])
+    13
+    """
+    sizes = _check_layer_sizes(layer_sizes)
+    return sum(s_next * (s + 1) for s, s_next in zip(sizes[:-1], sizes[1:]))
+
+
+def init_params(layer_sizes, rng=None, scale="lecun"):
+    """Random Theta^(l) for every layer: biases 0, weights N(0, std^2).
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        (s_1, ..., s_L).
+    rng : Generator, int or None
+    scale : {"lecun", "he"} or float
+        std = 1/sqrt(s_l) ("lecun", unit-variance z for unit-variance inputs), sqrt(2/s_l)
+        ("he", for ReLU), or the given float.
+
+    Returns
+    -------
+    list of arrays, Theta^(l) of shape (s_{l+1}, s_l + 1)
+
+    Examples
+    --------
+    >>> [T.shape for T in init_params([3, 4, 2], rng=0)]
+    [(4, 4), (2, 5)]
+    """
+    sizes = _check_layer_sizes(layer_sizes)
+    rng = as_rng(rng)
+    Thetas = []
+    for s, s_next in zip(sizes[:-1], sizes[1:]):
+        if scale == "lecun":
+            std = 1.0 / np.sqrt(s)
+        elif scale == "he":
+            std = np.sqrt(2.0 / s)
+        elif isinstance(scale, (int, float)) and scale > 0:
+            std = float(scale)
+        else:
+            raise ValueError(f"scale must be 'lecun', 'he' or a positive number; got {scale!r}")
+        W = rng.normal(0.0, std, size=(s_next, s))
+        Thetas.append(join_theta(W, np.zeros(s_next)))
+    return Thetas
+
+
+def split_theta(Theta):
+    """(W, b) from Theta = [b | W]: W of shape (s_{l+1}, s_l), b of shape (s_{l+1},)."""
+    Theta = as_2d(Theta, "Theta")
+    return Theta[:, 1:], Theta[:, 0]
+
+
+def join_theta(W, b):
+    """Theta = [b | W], the bias as column 0."""
+    W = as_2d(W, "W")
+    b = as_1d(b, "b", W.shape[0])
+    return np.column_stack([b, W])
+
+
+def thetas_from_weights(weights, biases):
+    """Thetas from per-layer weight matrices W^(l) (shape (s_{l+1}, s_l)) and bias vectors."""
+    return [join_theta(W, b) for W, b in zip(weights, biases)]
+
+
+def add_bias(a):
+    """Prepend the constant unit a_0 = 1: [1; a] for a vector, a column of ones for a batch."""
+    a = np.asarray(a, dtype=float)
+    if a.ndim == 1:
+        return np.concatenate([[1.0], a])
+    return np.column_stack([np.ones(len(a)), a])
+
+
+def _output_fn(name):
+    if name == "softmax":
+        return softmax
+    return get_activation(name)[0]
+
+
+def _check_thetas(Thetas, n_inputs):
+    Thetas = [as_2d(T, f"Thetas[{i}]") for i, T in enumerate(Thetas)]
+    if not Thetas:
+        raise ValueError("Thetas must hold at least one layer")
+    s = n_inputs
+    for i, T in enumerate(Thetas):
+        if T.shape[1] != s + 1:
+            raise ValueError(f"Thetas[{i}] must have shape (s_next, {s + 1}) to take {s} inputs plus the bias; got {T.shape}")
+        s = T.shape[0]
+    return Thetas
+
+
+def forward(Thetas, x, hidden="sigmoid", output="sigmoid"):
+    """Forward propagation of one example, column-vector style as in the lecture.
+
+    Parameters
+    ----------
+    Thetas : list of arrays
+        Theta^(l) of shape (s_{l+1}, s_l + 1).
+    x : array of shape (s_1,)
+        One input.
+    hidden : str
+        Activation g of the hidden layers (a name from :mod:`coursepkg.activations`).
+    output : str
+        Activation of the output layer: "sigmoid" (binary), "softmax" (K classes) or
+        "identity" (regression), or any activation name.
+
+    Returns
+    -------
+    ForwardCache
+        ``a``: a^(1), ..., a^(L); ``z``: z^(2), ..., z^(L). The output is ``a[-1]``.
+
+    Examples
+    --------
+    An AND unit: h(x) = sigmoid(-30 + 20 x_1 + 20 x_2).
+
+    >>> cache = forward([np.array([[-30.0, 20.0, 20.0]])], np.array([1.0, 1.0]))
+    >>> cache.a[-1].round(4)
+    array([1.])
+    """
+    x = as_1d(x, "x")
+    Thetas = _check_thetas(Thetas, x.shape[0])
+    g = get_activation(hidden)[0]
+    a, z = [x], []
+    for l, Theta in enumerate(Thetas):
+        z.append(Theta @ add_bias(a[-1]))
+        last = l == len(Thetas) - 1
+        a.append(_output_fn(output)(z[-1]) if last else g(z[-1]))
+    return ForwardCache(a, z)
+
+
+def forward_batch(Thetas, X, hidden="sigmoid", output="sigmoid"):
+    """Forward propagation of n examples at once, one per row.
+
+    Parameters
+    ----------
+    X : array of shape (n, s_1)
+
+    Returns
+    -------
+    ForwardCache
+        ``a[l]`` of shape (n, s_{l+1}); row i equals :func:`forward` on X[i].
+
+    Notes
+    -----
+    Stacking the examples as rows turns z^(l+1) = Theta^(l) [1; a^(l)] into
+    Z^(l+1) = [1 A^(l)] Theta^(l)^T: one matrix product per layer for the whole batch.
+    """
+    X = as_2d(X)
+    Thetas = _check_thetas(Thetas, X.shape[1])
+    g = get_activation(hidden)[0]
+    A, Z = [X], []
+    for l, Theta in enumerate(Thetas):
+        Z.append(add_bias(A[-1]) @ Theta.T)
+        last = l == len(Thetas) - 1
+        A.append(_output_fn(output)(Z[-1]) if last else g(Z[-1]))
+    return ForwardCache(A, Z)
+
+
+def predict_output(Thetas, X, hidden="sigmoid", output="sigmoid"):
+    """h_Theta(x) for each row of X: the last activation of :func:`forward_batch`."""
+    return forward_batch(Thetas, X, hidden, output).a[-1]
+
+
+def collapse_linear(Thetas):
+    """The single Theta of the affine map that a network with identity activations computes.
+
+    Notes
+    -----
+    With g(z) = z every layer is affine, a -> W a + b, and a composition of affine maps is
+    affine: W = W^(L-1) ... W^(1) and b follows by pushing each bias through the later layers.
+    So depth adds nothing without a non-linear activation.
+
+    Examples
+    --------
+    >>> Thetas = init_params([3, 5, 4, 2], rng=0)
+    >>> X = np.random.default_rng(1).normal(size=(6, 3))
+    >>> deep = predict_output(Thetas, X, hidden="identity", output="identity")
+    >>> one = predict_output([collapse_linear(Thetas)], X, output="identity")
+    >>> bool(np.allclose(deep, one))
+    True
+    """
+    W, b = split_theta(Thetas[0])
+    for Theta in Thetas[1:]:
+        W_next, b_next = split_theta(Theta)
+        W, b = W_next @ W, W_next @ b + b_next
+    return join_theta(W, b)
+
+
+def __getattr__(name):
+    # The estimators need backprop, which imports this module; importing them lazily keeps
+    # ``from coursepkg.mlp import MLPClassifier`` working without a circular import.
+    if name in ("MLPClassifier", "MLPRegressor"):
+        from . import mlp_estimators
+
+        return getattr(mlp_estimators, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,189 @@
+"""MLPClassifier and MLPRegressor: thin scikit-learn estimators over forward and backward passes.
+
+Training is mini-batch gradient descent, Theta^(l) <- Theta^(l) - eta dJ/dTheta^(l), with the
+gradients of :func:`coursepkg.backprop.loss_and_gradients`. Import them from
+:mod:`coursepkg.mlp` (which re-exports them) or from here.
+"""
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.utils.multiclass import check_classification_targets
+
+from ._validation import as_2d, as_rng, check_consistent_length, check_is_fitted, check_nonnegative, check_positive_int
+from .backprop import loss_and_gradients
+from .mlp import init_params, predict_output
+
+__all__ = ["MLPClassifier", "MLPRegressor"]
+
+
+class _BaseMLP(BaseEstimator):
+    _loss = "squared"
+
+    def __init__(self, hidden_layer_sizes=(32,), activation="relu", learning_rate=0.1, batch_size=32,
+                 max_epochs=200, alpha=1e-4, random_state=None, verbose=False):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.alpha = alpha
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _check_params(self):
+        sizes = (self.hidden_layer_sizes,) if isinstance(self.hidden_layer_sizes, numbers.Integral) else self.hidden_layer_sizes
+        sizes = [check_positive_int(s, "every entry of hidden_layer_sizes") for s in sizes]
+        if self.activation not in ("sigmoid", "tanh", "relu"):
+            raise ValueError(f"activation must be 'sigmoid', 'tanh' or 'relu'; got {self.activation!r}")
+        if isinstance(self.learning_rate, bool) or not isinstance(self.learning_rate, numbers.Real) or not self.learning_rate > 0:
+            raise ValueError(f"learning_rate must be a number > 0; got {self.learning_rate!r}")
+        check_positive_int(self.batch_size, "batch_size")
+        check_positive_int(self.max_epochs, "max_epochs")
+        check_nonnegative(self.alpha, "alpha")
+        return sizes
+
+    def _train(self, X, Y, output):
+        from tqdm.auto import tqdm
+
+        sizes = self._check_params()
+        rng = as_rng(self.random_state)
+        scale = "he" if self.activation == "relu" else "lecun"
+        Thetas = init_params([X.shape[1], *sizes, Y.shape[1]], rng=rng, scale=scale)
+        n, batch = len(X), min(self.batch_size, len(X))
+        self.loss_curve_ = []
+        bar = tqdm(range(self.max_epochs), desc=type(self).__name__, disable=not self.verbose)
+        for _ in bar:
+            order = rng.permutation(n)
+            total = 0.0
+            for start in range(0, n, batch):
+                idx = order[start:start + batch]
+                J, grads = loss_and_gradients(Thetas, X[idx], Y[idx], hidden=self.activation, output=output,
+                                              loss=self._loss, alpha=self.alpha)
+                for Theta, G in zip(Thetas, grads):
+                    Theta -= self.learning_rate * G
+                total += J * len(idx)
+            self.loss_curve_.append(total / n)
+            if not np.isfinite(self.loss_curve_[-1]):
+                raise ValueError(f"training diverged (loss {self.loss_curve_[-1]}); lower learning_rate "
+                                 f"(now {self.learning_rate})")
+            bar.set_postfix(loss=f"{self.loss_curve_[-1]:.4f}")
+        self.coefs_ = Thetas
+        self.n_features_in_ = X.shape[1]
+        self.n_epochs_ = len(self.loss_curve_)
+        return self
+
+    def _output(self, X, output):
+        check_is_fitted(self, "coefs_")
+        X = as_2d(X, n_features=self.n_features_in_)
+        return predict_output(self.coefs_, X, hidden=self.activation, output=output)
+
+
+class MLPClassifier(ClassifierMixin, _BaseMLP):
+    """A fully connected network for classification, trained by backprop and mini-batch GD.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(32,)
+        Units in each hidden layer.
+    activation : {"relu", "tanh", "sigmoid"}, default="relu"
+        g of the hidden layers.
+    learning_rate : float, default=0.1
+        Step size eta.
+    batch_size : int, default=32
+    max_epochs : int, default=200
+    alpha : float, default=1e-4
+        L2 penalty lambda on the weights (not the biases).
+    random_state : Generator, int or None
+        Seeds the initial weights and the shuffling.
+    verbose : bool, default=False
+        Show a progress bar (tqdm) with the loss.
+
+    Attributes
+    ----------
+    coefs_ : list of arrays
+        Theta^(l), shape (s_{l+1}, s_l + 1), biases in column 0.
+    classes_ : array of shape (K,)
+    loss_curve_ : list of float
+        Average training loss J after each epoch.
+
+    Notes
+    -----
+    Two classes: one sigmoid output and binary cross-entropy; K > 2: K softmax outputs and
+    categorical cross-entropy. Both give the output delta a - y.
+
+    Examples
+    --------
+    >>> from coursepkg.datasets import make_xor
+    >>> X, y = make_xor(n=200, rng=0)
+    >>> clf = MLPClassifier(hidden_layer_sizes=(8,), max_epochs=100, random_state=0).fit(X, y)
+    >>> clf.score(X, y) > 0.95
+    True
+    """
+
+    _loss = "cross_entropy"
+
+    def fit(self, X, y):
+        X = as_2d(X)
+        y = np.asarray(y)
+        if y.ndim != 1:
+            raise ValueError(f"y must be 1-D (n_samples,); got shape {y.shape}")
+        check_consistent_length(X, y)
+        check_classification_targets(y)  # a classifier refuses continuous targets
+        self.classes_, codes = np.unique(y, return_inverse=True)
+        if len(self.classes_) < 2:
+            raise ValueError(f"y must hold at least 2 classes; got 1 class ({self.classes_.tolist()})")
+        K = len(self.classes_)
+        Y = codes[:, None].astype(float) if K == 2 else np.eye(K)[codes]
+        return self._train(X, Y, self._output_name())
+
+    def _output_name(self):
+        check_is_fitted(self, "classes_")
+        return "sigmoid" if len(self.classes_) == 2 else "softmax"
+
+    def predict_proba(self, X):
+        """Class probabilities, shape (n, K), columns in the order of ``classes_``."""
+        check_is_fitted(self, "coefs_")
+        P = self._output(X, self._output_name())
+        return np.column_stack([1 - P[:, 0], P[:, 0]]) if len(self.classes_) == 2 else P
+
+    def predict(self, X):
+        """The most probable class of each row."""
+        P = self.predict_proba(X)  # checks the fit before classes_ is read
+        return self.classes_[np.argmax(P, axis=1)]
+
+
+class MLPRegressor(RegressorMixin, _BaseMLP):
+    """A fully connected network for regression: identity output, squared loss 1/2 (h - y)^2.
+
+    Parameters are those of :class:`MLPClassifier` (``learning_rate`` defaults to 0.01).
+
+    Examples
+    --------
+    >>> from coursepkg.datasets import make_curve_1d
+    >>> X, y = make_curve_1d(n=100, noise=0.05, rng=0)
+    >>> reg = MLPRegressor(hidden_layer_sizes=(32,), learning_rate=0.1, max_epochs=200, random_state=0).fit(X, y)
+    >>> reg.score(X, y) > 0.6, reg.loss_curve_[-1] < reg.loss_curve_[0] / 2
+    (True, True)
+    """
+
+    def __init__(self, hidden_layer_sizes=(32,), activation="relu", learning_rate=0.01, batch_size=32,
+                 max_epochs=200, alpha=1e-4, random_state=None, verbose=False):
+        super().__init__(hidden_layer_sizes, activation, learning_rate, batch_size, max_epochs, alpha,
+                         random_state, verbose)
+
+    def fit(self, X, y):
+        X = as_2d(X)
+        y = np.asarray(y, dtype=float)
+        if y.ndim not in (1, 2):
+            raise ValueError(f"y must be 1-D (n_samples,) or 2-D (n_samples, n_targets); got shape {y.shape}")
+        check_consistent_length(X, y)
+        self._y_1d = y.ndim == 1
+        Y = y[:, None] if y.ndim == 1 else y
+        Y = as_2d(Y, "y")
+        return self._train(X, Y, "identity")
+
+    def predict(self, X):
+        """h(x) for each row, shape (n,) (or (n, n_targets) when fit on 2-D y)."""
+        H = self._output(X, "identity")
+        return H[:, 0] if self._y_1d else H

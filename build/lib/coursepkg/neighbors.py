@@ -1,0 +1,328 @@
+"""Nearest neighbours: distances, k-NN classification and regression, kernel smoothing.
+
+Notation: the training set holds n points x_i in R^p with targets y_i; a query is a point x.
+N_k(x) is the set of the k training points closest to x under the chosen distance.
+
+Tie-breaking (the same as scikit-learn's ``algorithm='brute'`` with a stable sort):
+
+* distance ties: among training points at the same distance, the lower training index comes first;
+* vote ties: when two classes get the same (weighted) vote, the smallest class label wins.
+"""
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+
+from ._validation import as_1d, as_2d, as_float_array, check_is_fitted, check_positive_int
+
+__all__ = [
+    "METRICS", "pairwise_distances", "kneighbors", "KNeighborsClassifier", "KNeighborsRegressor",
+    "nadaraya_watson", "local_linear_regression", "cover_hart_bound",
+]
+
+METRICS = ("euclidean", "manhattan", "chebyshev", "mahalanobis")
+WORKING_MEMORY = 64 * 2**20  # bytes of temporary memory one chunk may use
+# Matrix products are always taken over blocks of this many query rows, aligned at multiples of
+# BLOCK: BLAS may round a product differently for different shapes, so a fixed block shape makes
+# the result independent of the chunk size.
+BLOCK = 256
+
+
+def _chunk_rows(n_cols, per_entry, working_memory):
+    """Rows per chunk so that a (rows, n_cols) block of ``per_entry`` floats fits in memory."""
+    if working_memory is None:
+        working_memory = WORKING_MEMORY
+    if not working_memory > 0:
+        raise ValueError(f"working_memory must be > 0 bytes; got {working_memory!r}")
+    return max(1, int(working_memory // (8 * n_cols * per_entry)))
+
+
+def _mahalanobis_factor(A, VI):
+    """L with VI = L L^T (Cholesky), so that d(a, b) = ||(a - b) L||; VI estimated from A if None."""
+    p = A.shape[1]
+    if VI is None:
+        if A.shape[0] <= p:
+            raise ValueError(f"cannot estimate a {p}x{p} covariance from {A.shape[0]} rows; "
+                             "it is singular: pass VI (the inverse covariance) instead")
+        cov = np.atleast_2d(np.cov(A, rowvar=False))
+        if np.linalg.matrix_rank(cov) < p:
+            raise ValueError("the covariance estimated from A is singular (some features are linearly "
+                             "dependent); pass VI (the inverse covariance) instead")
+        VI = np.linalg.inv(cov)
+    VI = as_float_array(VI, "VI")
+    if VI.shape != (p, p):
+        raise ValueError(f"VI must have shape ({p}, {p}) to match A; got {VI.shape}")
+    if not np.allclose(VI, VI.T):
+        raise ValueError("VI must be symmetric")
+    try:
+        return np.linalg.cholesky((VI + VI.T) / 2)
+    except np.linalg.LinAlgError:
+        raise ValueError("VI must be positive definite (the inverse of a non-singular covariance)") from None
+
+
+def _distance_block(A, B, metric, B_sq=None, L=None, squared=False):
+    """Distances between every row of A and every row of B, shape (len(A), len(B)).
+
+    With ``squared`` the euclidean block holds ||b||^2 - 2 a^T b, the squared distance less the
+    row constant ||a||^2: it ranks the neighbours of a exactly as the distance does, for one pass
+    over the block instead of four (kneighbors adds ||a||^2 back to the k selected entries only).
+    """
+    if metric == "euclidean":
+        D = np.empty((A.shape[0], B.shape[0]))
+        for s in range(0, A.shape[0], BLOCK):
+            np.matmul(A[s:s + BLOCK], B.T, out=D[s:s + BLOCK])
+        D *= -2.0
+        D += B_sq[None, :]
+        if squared:
+            return D
+        D += np.einsum("ij,ij->i", A, A)[:, None]
+        np.maximum(D, 0.0, out=D)
+        return np.sqrt(D, out=D)
+    diff = A[:, None, :] - B[None, :, :]
+    if metric == "manhattan":
+        return np.abs(diff).sum(axis=2)
+    if metric == "chebyshev":
+        return np.abs(diff).max(axis=2)
+    z = diff @ L  # mahalanobis: ||(a - b) L|| with VI = L L^T
+    return np.sqrt(np.einsum("ijk,ijk->ij", z, z))
+
+
+def _check_metric(metric):
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {METRICS}; got {metric!r}")
+
+
+def _chunks(A, B, metric, VI=None, working_memory=None, squared=False):
+    """Yield (start, D_chunk) for row blocks of A; memory per block bounded by working_memory."""
+    _check_metric(metric)
+    L = _mahalanobis_factor(A, VI) if metric == "mahalanobis" else None
+    B_sq = np.einsum("ij,ij->i", B, B) if metric == "euclidean" else None
+    per_entry = 2 if metric == "euclidean" else 2 * B.shape[1]
+    step = _chunk_rows(B.shape[0], per_entry, working_memory)
+    if metric == "euclidean":  # a multiple of BLOCK rows, so blocks stay aligned
+        step = BLOCK * max(1, step // BLOCK)
+    for start in range(0, A.shape[0], step):
+        yield start, _distance_block(A[start:start + step], B, metric, B_sq, L, squared)
+
+
+def pairwise_distances(A, B, metric="euclidean", VI=None, working_memory=None):
+    """Distance matrix D[i, j] = d(a_i, b_j) between the rows of A (m, p) and B (n, p).
+
+    Parameters
+    ----------
+    A : array of shape (m, p)
+    B : array of shape (n, p)
+    metric : {"euclidean", "manhattan", "chebyshev", "mahalanobis"}
+        L2, L1, L-infinity, or sqrt((a - b)^T VI (a - b)).
+    VI : array of shape (p, p), optional
+        Inverse covariance for "mahalanobis"; estimated from A (np.cov, then inverted) when None.
+    working_memory : int, optional
+        Bytes of temporary memory per chunk of rows of A (default 64 MiB). The result is identical
+        for every value; only the peak memory of the temporaries changes.
+
+    Notes
+    -----
+    Euclidean uses ||a - b||^2 = ||a||^2 - 2 a^T b + ||b||^2 (one matrix product), clipped at 0
+    before the square root. Mahalanobis factors VI = L L^T (Cholesky) and returns ||(a - b) L||,
+    a true distance (with the square root). Symbols: a_i <-> ``A[i]``, b_j <-> ``B[j]``.
+
+    Examples
+    --------
+    >>> pairwise_distances([[0.0, 0.0]], [[3.0, 4.0], [1.0, 1.0]])
+    array([[5.        , 1.41421356]])
+    >>> pairwise_distances([[0.0, 0.0]], [[3.0, 4.0]], metric="manhattan")
+    array([[7.]])
+    >>> pairwise_distances([[0.0, 0.0]], [[3.0, 4.0]], metric="chebyshev")
+    array([[4.]])
+    >>> pairwise_distances([[0.0, 0.0]], [[3.0, 4.0]], metric="mahalanobis", VI=np.diag([1.0, 0.25]))
+    array([[3.60555128]])
+    """
+    A = as_2d(A, "A")
+    B = as_2d(B, "B", n_features=A.shape[1])
+    D = np.empty((A.shape[0], B.shape[0]))
+    for start, block in _chunks(A, B, metric, VI, working_memory):
+        D[start:start + len(block)] = block
+    return D
+
+
+def _smallest_k(D, k):
+    """Indices of the k smallest entries of each row of D, sorted by (distance, index).
+
+    A full partition of every row is the slow step of brute-force k-NN, so we first bound the
+    answer: the k-th smallest entry of a strided sample of the columns is >= the true k-th
+    smallest, so every entry of the k nearest (ties included) is <= it. Only those few candidates
+    are sorted, by (row, distance, column); the first k of each row are exact, with ties broken
+    by the lower column index.
+    """
+    n_rows, n = D.shape
+    if 4 * k >= n:
+        return np.argsort(D, axis=1, kind="stable")[:, :k]
+    sample = D[:, :: max(1, n // max(64 * k, 2048))]
+    bound = np.partition(sample, k - 1, axis=1)[:, k - 1]
+    rows, cols = np.nonzero(D <= bound[:, None])
+    order = np.lexsort((cols, D[rows, cols], rows))
+    rows, cols = rows[order], cols[order]
+    starts = np.searchsorted(rows, np.arange(n_rows))  # every row has >= k candidates
+    return cols[starts[:, None] + np.arange(k)]
+
+
+def kneighbors(X_query, X_train, k, metric="euclidean", VI=None, working_memory=None):
+    """Distances and indices of the k nearest training points of each query, nearest first.
+
+    Ties in distance are broken by the lower training index (euclidean neighbours are ranked by
+    the squared distance, which has the same order). Returns ``(dist, ind)``, both of
+    shape (m, k). Memory is bounded by ``working_memory`` as in :func:`pairwise_distances`.
+
+    Examples
+    --------
+    >>> dist, ind = kneighbors([[0.0]], [[2.0], [-1.0], [1.0]], k=2)
+    >>> dist, ind
+    (array([[1., 1.]]), array([[1, 2]]))
+    """
+    X_train = as_2d(X_train, "X_train")
+    X_query = as_2d(X_query, "X", n_features=X_train.shape[1])
+    k = check_positive_int(k, "n_neighbors")
+    if k > X_train.shape[0]:
+        raise ValueError(f"n_neighbors must be <= n_samples = {X_train.shape[0]}; got {k}")
+    ind = np.empty((X_query.shape[0], k), dtype=np.intp)
+    dist = np.empty((X_query.shape[0], k))
+    squared = metric == "euclidean"  # rank ||b||^2 - 2 a^T b: no pass over the block for ||a||^2 or sqrt
+    for start, D in _chunks(X_query, X_train, metric, VI, working_memory, squared):
+        idx = _smallest_k(D, k)
+        ind[start:start + len(D)] = idx
+        d = np.take_along_axis(D, idx, axis=1)
+        if squared:
+            rows = X_query[start:start + len(D)]
+            d = np.sqrt(np.maximum(d + np.einsum("ij,ij->i", rows, rows)[:, None], 0.0))
+        dist[start:start + len(D)] = d
+    return dist, ind
+
+
+def _weights(dist, weights):
+    """Neighbour weights: 1 (uniform) or 1/d (distance; a query at distance 0 keeps only those neighbours)."""
+    if weights == "uniform":
+        return np.ones_like(dist)
+    if weights != "distance":
+        raise ValueError(f"weights must be 'uniform' or 'distance'; got {weights!r}")
+    zero = dist == 0
+    with np.errstate(divide="ignore"):
+        w = 1.0 / dist
+    rows = zero.any(axis=1)
+    w[rows] = zero[rows].astype(float)
+    return w
+
+
+class _KNeighborsBase(BaseEstimator):
+    def __init__(self, n_neighbors=5, metric="euclidean", weights="uniform", VI=None, working_memory=None):
+        self.n_neighbors = n_neighbors
+        self.metric = metric
+        self.weights = weights
+        self.VI = VI
+        self.working_memory = working_memory
+
+    def _fit(self, X, y):
+        X = as_2d(X)
+        _check_metric(self.metric)
+        check_positive_int(self.n_neighbors, "n_neighbors")
+        if self.weights not in ("uniform", "distance"):
+            raise ValueError(f"weights must be 'uniform' or 'distance'; got {self.weights!r}")
+        if self.n_neighbors > X.shape[0]:
+            raise ValueError(f"n_neighbors must be <= n_samples = {X.shape[0]}; got {self.n_neighbors}")
+        self.VI_ = None
+        if self.metric == "mahalanobis":
+            VI = self.VI
+            if VI is None:  # estimate from the training data, as scikit-learn users usually do
+                _mahalanobis_factor(X, None)
+                VI = np.linalg.inv(np.atleast_2d(np.cov(X, rowvar=False)))
+            _mahalanobis_factor(X, VI)
+            self.VI_ = np.asarray(VI, dtype=float)
+        self.X_fit_ = X
+        self.n_features_in_ = X.shape[1]
+        return X
+
+    def kneighbors(self, X):
+        """(dist, ind) of the ``n_neighbors`` nearest training points of each row of X."""
+        check_is_fitted(self, "X_fit_")
+        X = as_2d(X, n_features=self.n_features_in_)
+        return kneighbors(X, self.X_fit_, self.n_neighbors, self.metric, self.VI_, self.working_memory)
+
+
+class KNeighborsClassifier(ClassifierMixin, _KNeighborsBase):
+    """k-nearest-neighbour classifier: the (weighted) majority label among N_k(x).
+
+    Parameters
+    ----------
+    n_neighbors : int, default=5
+        k, between 1 and the number of training points.
+    metric : {"euclidean", "manhattan", "chebyshev", "mahalanobis"}
+    weights : {"uniform", "distance"}
+        Each neighbour votes 1, or 1/d(x, x_i); with distance weights a query that coincides with
+        training points gets only their votes.
+    VI : array of shape (p, p), optional
+        Inverse covariance for "mahalanobis"; estimated from the training data when None.
+    working_memory : int, optional
+        Bytes per chunk of queries (see :func:`pairwise_distances`).
+
+    Attributes
+    ----------
+    classes_ : array
+        Sorted labels; on a vote tie the first (smallest) of the tied labels is predicted.
+    X_fit_, y_fit_ : arrays
+        The stored training set (fit only stores it: the cost is paid at query time).
+
+    Notes
+    -----
+    P(y = c | x) is estimated by (1/k) sum_{i in N_k(x)} 1[y_i = c] (``predict_proba``).
+
+    Examples
+    --------
+    >>> clf = KNeighborsClassifier(n_neighbors=2).fit([[0.0], [1.0], [5.0]], [1, 0, 0])
+    >>> clf.predict([[0.4], [4.0]])  # 1 vs 0 at x = 0.4: a tie, the smaller label wins
+    array([0, 0])
+    """
+
+    def fit(self, X, y):
+        X = self._fit(X, y)
+        y = np.asarray(y)
+        if y.ndim != 1 or y.shape[0] != X.shape[0]:
+            raise ValueError(f"y must have shape ({X.shape[0]},) to match X; got {y.shape}")
+        self.classes_, self.y_fit_ = np.unique(y, return_inverse=True)
+        return self
+
+    def predict_proba(self, X):
+        """Weighted vote shares, shape (m, n_classes), columns in the order of ``classes_``."""
+        dist, ind = self.kneighbors(X)
+        w = _weights(dist, self.weights)
+        votes = np.zeros((len(ind), len(self.classes_)))
+        rows = np.repeat(np.arange(len(ind)), ind.shape[1])
+        np.add.at(votes, (rows, self.y_fit_[ind].ravel()), w.ravel())
+        return votes / votes.sum(axis=1, keepdims=True)
+
+    def predict(self, X):
+        """The label with the largest vote; ties go to the smallest label."""
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+
+class KNeighborsRegressor(RegressorMixin, _KNeighborsBase):
+    """k-nearest-neighbour regression: f(x) = (weighted) mean of y_i over N_k(x), an estimate of E[y | x].
+
+    Parameters are those of :class:`KNeighborsClassifier`.
+
+    Examples
+    --------
+    >>> reg = KNeighborsRegressor(n_neighbors=2).fit([[0.0], [1.0], [5.0]], [0.0, 2.0, 10.0])
+    >>> reg.predict([[0.2], [4.0]])
+    array([1., 6.])
+    """
+
+    def fit(self, X, y):
+        X = self._fit(X, y)
+        self.y_fit_ = as_1d(y, "y", n=X.shape[0])
+        return self
+
+    def predict(self, X):
+        dist, ind = self.kneighbors(X)
+        w = _weights(dist, self.weights)
+        return np.sum(w * self.y_fit_[ind], axis=1) / np.sum(w, axis=1)
+
+
+from ._smoothing import cover_hart_bound, local_linear_regression, nadaraya_watson  # noqa: E402

@@ -1,0 +1,226 @@
+"""The perceptron h(x) = sign(w^T x + b) and Rosenblatt's learning rule.
+
+Notation: x in R^d is one example, y in {-1, +1} its label, w in R^d the weights, b the bias.
+sign(z) = +1 for z >= 0 and -1 for z < 0, as in the lectures.
+"""
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from ._validation import (
+    as_1d, as_2d, as_float_array, as_rng, binary_classes, check_is_fitted, check_labels_pm1, check_positive_int,
+)
+
+__all__ = [
+    "sign", "perceptron_predict", "perceptron_update", "Perceptron", "margin", "mistake_bound",
+    "XOR_PERCEPTRONS", "two_layer_perceptron",
+]
+
+
+def sign(z):
+    """sign(z) = +1 for z >= 0 and -1 otherwise (so that every point gets a class).
+
+    Examples
+    --------
+    >>> sign([-0.5, 0.0, 2.0])
+    array([-1.,  1.,  1.])
+    """
+    return np.where(as_float_array(z, "z") >= 0, 1.0, -1.0)
+
+
+def perceptron_predict(X, w, b):
+    """Labels sign(X w + b) for the rows of X (shape (n, d)); returns shape (n,)."""
+    X = as_2d(X)
+    w = as_1d(w, "w")
+    if w.shape[0] != X.shape[1]:
+        raise ValueError(f"w must have shape ({X.shape[1]},) to match X; got {w.shape}")
+    return sign(X @ w + float(b))
+
+
+def perceptron_update(w, b, x, y, lr=1.0):
+    """One step of the perceptron learning rule on the example (x, y).
+
+    Parameters
+    ----------
+    w : array of shape (d,)
+        Current weights.
+    b : float
+        Current bias.
+    x : array of shape (d,)
+        One example.
+    y : {-1, +1}
+        Its label.
+    lr : float, default=1.0
+        Step size eta > 0. With w = b = 0 at the start it only rescales the solution.
+
+    Returns
+    -------
+    w_new : array of shape (d,)
+    b_new : float
+    mistake : bool
+        Whether (x, y) was misclassified, i.e. whether an update happened.
+
+    Notes
+    -----
+    A mistake is y (w^T x + b) <= 0; then w <- w + eta y x and b <- b + eta y; otherwise
+    nothing changes. The update moves w^T x + b towards y by eta y (||x||^2 + 1).
+    Symbols: w <-> ``w``, b <-> ``b``, eta <-> ``lr``.
+
+    Examples
+    --------
+    >>> w, b, mistake = perceptron_update(np.zeros(2), 0.0, np.array([1.0, 2.0]), -1)
+    >>> w, b, mistake
+    (array([-1., -2.]), -1.0, True)
+    >>> perceptron_update(w, b, np.array([1.0, 2.0]), -1)[2]
+    False
+    """
+    w = as_1d(w, "w")
+    x = as_1d(x, "x")
+    if x.shape != w.shape:
+        raise ValueError(f"x must have shape {w.shape} to match w; got {x.shape}")
+    if y not in (-1, 1):
+        raise ValueError(f"y must be -1 or +1; got {y!r}")
+    b = float(b)
+    if y * (w @ x + b) <= 0:
+        return w + lr * y * x, b + lr * y, True
+    return w.copy(), b, False
+
+
+def margin(X, y, w, b):
+    """Geometric margin gamma = min_i y_i (w^T x_i + b) / ||(w, b)||, in the augmented space.
+
+    Positive exactly when (w, b) separates the data. Used in the mistake bound.
+    """
+    X, y = as_2d(X), check_labels_pm1(y)
+    norm = np.sqrt(np.dot(w, w) + b * b)
+    return float(np.min(y * (X @ w + b)) / norm)
+
+
+def mistake_bound(X, y, w, b):
+    """Novikoff's bound (R / gamma)^2 on the perceptron's total number of mistakes.
+
+    Notes
+    -----
+    With the bias folded in as a constant feature, x~ = (x, 1), R = max_i ||x~_i|| and gamma is
+    the :func:`margin` of any separating (w, b). Starting from zero, the rule with any lr makes at
+    most (R / gamma)^2 mistakes in total (Novikoff 1962).
+    """
+    X = as_2d(X)
+    gamma = margin(X, y, w, b)
+    if gamma <= 0:
+        raise ValueError("(w, b) does not separate the data; the bound needs a separating hyperplane")
+    R = np.sqrt(np.max(np.sum(X**2, axis=1) + 1.0))
+    return float((R / gamma) ** 2)
+
+
+class Perceptron(ClassifierMixin, BaseEstimator):
+    """Rosenblatt's perceptron, trained with the perceptron learning rule.
+
+    Parameters
+    ----------
+    max_epochs : int, default=100
+        Passes over the data. Training stops earlier after an epoch with no mistake.
+    lr : float, default=1.0
+        Step size eta of :func:`perceptron_update`.
+    shuffle : bool, default=False
+        Visit the examples in a new random order each epoch.
+    rng : Generator, int or None
+        Randomness for ``shuffle``.
+
+    Attributes
+    ----------
+    coef_ : array of shape (n_features,)
+        Weights w.
+    intercept_ : float
+        Bias b.
+    mistakes_ : list of int
+        Mistakes (updates) made in each epoch; the last is 0 when training converged.
+    converged_ : bool
+        True when an epoch made no mistake, i.e. the training data are separated.
+    classes_ : array of shape (2,)
+        The two labels seen in fit, as given ({-1, +1} or {0, 1}).
+
+    Examples
+    --------
+    >>> X = np.array([[2.0, 1.0], [1.0, 3.0], [-1.0, -2.0], [-3.0, 1.0]])
+    >>> clf = Perceptron().fit(X, [1, 1, -1, -1])
+    >>> clf.predict(X), clf.converged_
+    (array([ 1,  1, -1, -1]), True)
+    """
+
+    def __init__(self, max_epochs=100, lr=1.0, shuffle=False, rng=None):
+        self.max_epochs = max_epochs
+        self.lr = lr
+        self.shuffle = shuffle
+        self.rng = rng
+
+    def fit(self, X, y):
+        X = as_2d(X)
+        y_pm = check_labels_pm1(y, n=X.shape[0])
+        check_positive_int(self.max_epochs, "max_epochs")
+        if not self.lr > 0:
+            raise ValueError(f"lr must be > 0; got {self.lr!r}")
+        self.classes_ = binary_classes(y)
+        rng = as_rng(self.rng)
+        w, b = np.zeros(X.shape[1]), 0.0
+        self.mistakes_ = []
+        for _ in range(self.max_epochs):
+            order = rng.permutation(len(X)) if self.shuffle else range(len(X))
+            count = 0
+            for i in order:
+                w, b, mistake = perceptron_update(w, b, X[i], int(y_pm[i]), self.lr)
+                count += mistake
+            self.mistakes_.append(count)
+            if count == 0:
+                break
+        self.coef_, self.intercept_ = w, b
+        self.converged_ = self.mistakes_[-1] == 0
+        return self
+
+    def decision_function(self, X):
+        """Scores w^T x + b, shape (n,)."""
+        check_is_fitted(self, "coef_")
+        X = as_2d(X, n_features=self.coef_.shape[0])
+        return X @ self.coef_ + self.intercept_
+
+    def predict(self, X):
+        """Labels in the set seen in fit: sign(w^T x + b), with 0/1 labels mapped back."""
+        s = sign(self.decision_function(X))
+        labels = self.classes_[(s > 0).astype(int)]
+        return labels
+
+
+# The design challenge: XOR from three perceptrons. h_A and h_B each cut the plane with a line;
+# h_C reads (h_A, h_B) in {-1, +1}^2 and fires only when both fire: an AND, sign(h_A + h_B - 1).
+XOR_PERCEPTRONS = {
+    "A": (np.array([1.0, 1.0]), -0.5),   # above the line x_1 + x_2 = 0.5
+    "B": (np.array([-1.0, -1.0]), 1.5),  # below the line x_1 + x_2 = 1.5
+    "C": (np.array([1.0, 1.0]), -1.0),   # AND of h_A and h_B
+}
+
+
+def two_layer_perceptron(X, hidden, output):
+    """Evaluate a network of perceptrons: h_C(h_A(x), h_B(x), ...).
+
+    Parameters
+    ----------
+    X : array of shape (n, d)
+    hidden : list of (w, b)
+        The first-layer perceptrons, each w of shape (d,).
+    output : (w, b)
+        The output perceptron, w of shape (len(hidden),), reading the hidden labels in {-1, +1}.
+
+    Returns
+    -------
+    array of shape (n,), labels in {-1, +1}
+
+    Examples
+    --------
+    >>> corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    >>> P = XOR_PERCEPTRONS
+    >>> two_layer_perceptron(corners, [P["A"], P["B"]], P["C"])
+    array([-1.,  1.,  1., -1.])
+    """
+    X = as_2d(X)
+    H = np.column_stack([perceptron_predict(X, w, b) for w, b in hidden])
+    w_out, b_out = output
+    return perceptron_predict(H, w_out, b_out)

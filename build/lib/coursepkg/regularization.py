@@ -1,0 +1,158 @@
+"""Regularisers of network training: inverted dropout, batch normalisation, early stopping.
+
+Notation: X has shape (n, d), one example per row; p is the probability of *dropping* a unit.
+"""
+import copy
+
+import numpy as np
+
+from ._validation import as_2d, as_float_array, as_rng, check_nonnegative, check_positive_int
+
+__all__ = ["dropout", "batchnorm_forward", "batchnorm_backward", "EarlyStopping"]
+
+
+def dropout(X, p=0.5, train=True, rng=None):
+    """Inverted dropout: zero each entry with probability p and scale survivors by 1 / (1 - p).
+
+    Returns ``(out, mask)``. In evaluation (``train=False``) it is the identity, and because of the
+    1 / (1 - p) scaling E[out] = X during training too, so nothing changes between the two modes
+    on average.
+
+    Examples
+    --------
+    >>> out, mask = dropout(np.ones((2, 4)), p=0.5, rng=0)
+    >>> sorted(set(out.ravel().tolist()))
+    [0.0, 2.0]
+    >>> dropout(np.ones(3), p=0.5, train=False)[0]
+    array([1., 1., 1.])
+    """
+    X = as_float_array(X, "X")
+    p = float(p)
+    if not 0.0 <= p < 1.0:
+        raise ValueError(f"p must be in [0, 1); got {p!r}")
+    if not train or p == 0.0:
+        return X.copy(), np.ones_like(X, dtype=bool)
+    mask = as_rng(rng).random(X.shape) >= p
+    return X * mask / (1.0 - p), mask
+
+
+def batchnorm_forward(X, gamma, beta, running_mean=None, running_var=None, train=True, momentum=0.1, eps=1e-5):
+    """Batch normalisation y = gamma (x - mu) / sqrt(var + eps) + beta, per feature (column).
+
+    In training mu and var are the batch mean and *biased* batch variance, and the running
+    statistics are updated as torch's ``BatchNorm1d`` does::
+
+        running_mean <- (1 - momentum) running_mean + momentum mu
+        running_var  <- (1 - momentum) running_var  + momentum var * n / (n - 1)   (unbiased)
+
+    In evaluation the running statistics are used instead. Returns ``(out, cache, running_mean,
+    running_var)``; ``cache`` feeds :func:`batchnorm_backward`.
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 10.0], [3.0, 30.0]])
+    >>> out, _, rm, rv = batchnorm_forward(X, np.ones(2), np.zeros(2), eps=0.0)
+    >>> out
+    array([[-1., -1.],
+           [ 1.,  1.]])
+    >>> rm, rv
+    (array([0.2, 2. ]), array([ 1.1, 20.9]))
+    """
+    X = as_2d(X)
+    d = X.shape[1]
+    gamma = np.broadcast_to(as_float_array(gamma, "gamma"), (d,)) if np.ndim(gamma) == 0 else as_float_array(gamma, "gamma")
+    beta = np.broadcast_to(as_float_array(beta, "beta"), (d,)) if np.ndim(beta) == 0 else as_float_array(beta, "beta")
+    for name, a in (("gamma", gamma), ("beta", beta)):
+        if a.shape != (d,):
+            raise ValueError(f"{name} must have shape ({d},) to match X; got {a.shape}")
+    running_mean = np.zeros(d) if running_mean is None else as_float_array(running_mean, "running_mean")
+    running_var = np.ones(d) if running_var is None else as_float_array(running_var, "running_var")
+    eps = check_nonnegative(eps, "eps")
+    if train:
+        n = X.shape[0]
+        if n < 2:
+            raise ValueError(f"batch normalisation in training needs at least 2 rows; got shape {X.shape}")
+        mu = X.mean(axis=0)
+        var = X.var(axis=0)
+        running_mean = (1 - momentum) * running_mean + momentum * mu
+        running_var = (1 - momentum) * running_var + momentum * var * n / (n - 1)
+    else:
+        mu, var = running_mean, running_var
+    inv_std = 1.0 / np.sqrt(var + eps)
+    X_hat = (X - mu) * inv_std
+    cache = {"X_hat": X_hat, "inv_std": inv_std, "gamma": gamma, "train": bool(train)}
+    return gamma * X_hat + beta, cache, running_mean, running_var
+
+
+def batchnorm_backward(dout, cache):
+    """Gradients (dX, dgamma, dbeta) of batch normalisation, given dL/dy = ``dout``.
+
+    Notes
+    -----
+    With x_hat = (x - mu) * inv_std over a batch of n rows, training mode gives
+
+        dX = gamma * inv_std / n * (n dout - sum(dout) - x_hat * sum(dout * x_hat)),
+
+    because mu and var depend on every row; in evaluation mode mu and var are constants and
+    dX = gamma * inv_std * dout.
+    """
+    dout = as_2d(dout, "dout")
+    X_hat, inv_std, gamma = cache["X_hat"], cache["inv_std"], cache["gamma"]
+    if dout.shape != X_hat.shape:
+        raise ValueError(f"dout must have shape {X_hat.shape} like the forward output; got {dout.shape}")
+    dbeta = dout.sum(axis=0)
+    dgamma = (dout * X_hat).sum(axis=0)
+    if not cache["train"]:
+        return gamma * inv_std * dout, dgamma, dbeta
+    n = dout.shape[0]
+    dX = gamma * inv_std / n * (n * dout - dbeta - X_hat * dgamma)
+    return dX, dgamma, dbeta
+
+
+class EarlyStopping:
+    """Stop when the validation loss has not improved for ``patience`` checks; keep the best weights.
+
+    Call ``update(val_loss, params)`` after each epoch; it returns True when training should stop.
+    An improvement means ``val_loss < best - min_delta``. ``best_params_`` is a deep copy of the
+    parameters at the best epoch and ``restore(params)`` copies them back (dicts of numpy arrays
+    are restored in place; anything else is returned).
+
+    Examples
+    --------
+    >>> stopper = EarlyStopping(patience=2)
+    >>> [stopper.update(loss, {"w": np.array([loss])}) for loss in [3.0, 2.0, 2.5, 2.4]]
+    [False, False, False, True]
+    >>> stopper.best_epoch_, stopper.best_params_["w"]
+    (1, array([2.]))
+    """
+
+    def __init__(self, patience=5, min_delta=0.0):
+        self.patience = check_positive_int(patience, "patience")
+        self.min_delta = check_nonnegative(min_delta, "min_delta")
+        self.best_ = np.inf
+        self.best_epoch_ = None
+        self.best_params_ = None
+        self.epoch_ = -1
+        self.wait_ = 0
+
+    def update(self, val_loss, params=None):
+        val_loss = float(val_loss)
+        if not np.isfinite(val_loss):
+            raise ValueError(f"val_loss must be finite; got {val_loss!r}")
+        self.epoch_ += 1
+        if val_loss < self.best_ - self.min_delta:
+            self.best_, self.best_epoch_, self.wait_ = val_loss, self.epoch_, 0
+            self.best_params_ = copy.deepcopy(params)
+            return False
+        self.wait_ += 1
+        return self.wait_ >= self.patience
+
+    def restore(self, params=None):
+        """Put the best parameters back: in place into a dict of arrays, else return the copy."""
+        if self.best_epoch_ is None:
+            raise ValueError("EarlyStopping has no best parameters yet; call update(val_loss, params) first")
+        if isinstance(params, dict):
+            for name, value in self.best_params_.items():
+                params[name][...] = value
+            return params
+        return copy.deepcopy(self.best_params_)
