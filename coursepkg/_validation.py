@@ -14,6 +14,7 @@ __all__ = [
     "as_1d",
     "check_labels_pm1",
     "binary_classes",
+    "encode_labels",
     "check_consistent_length",
     "check_positive_int",
     "check_nonnegative",
@@ -96,6 +97,27 @@ def check_labels_pm1(y, name="y", n=None):
         return 2.0 * y - 1.0
     shown = sorted(values)[:6]
     raise ValueError(f"{name} must hold labels in {{-1, +1}} or {{0, 1}}; got values {shown}")
+
+
+def encode_labels(y, n, min_classes=2, name="y"):
+    """(classes, y_idx) for class labels of any type, one per row of an n-row X.
+
+    ``classes`` are the sorted distinct labels and ``y_idx`` the index of each label in them.
+
+    Examples
+    --------
+    >>> encode_labels(["b", "a", "b"], 3)
+    (array(['a', 'b'], dtype='<U1'), array([1, 0, 1]))
+    """
+    y = np.asarray(y)
+    if y.ndim != 1 or y.shape[0] != n:
+        raise ValueError(f"{name} must have shape ({n},) to match X; got {y.shape}")
+    if y.dtype.kind == "f" and not np.all(np.isfinite(y)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+    classes, y_idx = np.unique(y, return_inverse=True)
+    if len(classes) < min_classes:
+        raise ValueError(f"{name} must contain at least {min_classes} classes; got {len(classes)}")
+    return classes, y_idx
 
 
 def binary_classes(y):

@@ -10,7 +10,7 @@ index** in ``classes_`` wins, as ``numpy.argmax`` returns the first maximum.
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
-from ._validation import as_1d, as_2d, check_is_fitted
+from ._validation import as_1d, as_2d, check_is_fitted, encode_labels
 
 __all__ = [
     "linear_scores", "linear_multiclass_predict", "LinearMulticlass", "OneVsRestClassifier",
@@ -111,14 +111,7 @@ def _binary_score(est, X):
 
 def _check_Xy(X, y):
     X = as_2d(X)
-    y = np.asarray(y)
-    if y.ndim != 1 or y.shape[0] != X.shape[0]:
-        raise ValueError(f"y must have shape ({X.shape[0]},) to match X; got {y.shape}")
-    if y.dtype.kind == "f" and not np.all(np.isfinite(y)):
-        raise ValueError("y contains NaN or infinite values")
-    classes, y_idx = np.unique(y, return_inverse=True)
-    if len(classes) < 3:
-        raise ValueError(f"y must contain at least 3 classes for a multiclass reduction; got {len(classes)}")
+    classes, y_idx = encode_labels(y, X.shape[0], min_classes=3)
     return X, classes, y_idx
 
 

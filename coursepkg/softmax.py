@@ -8,7 +8,7 @@ import numbers
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from ._validation import as_2d, as_float_array, as_rng, check_is_fitted, check_nonnegative, check_positive_int
+from ._validation import as_2d, as_float_array, as_rng, check_is_fitted, check_nonnegative, check_positive_int, encode_labels
 
 __all__ = [
     "logsumexp", "softmax", "log_softmax", "onehot", "check_class_labels", "cross_entropy",
@@ -249,14 +249,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y):
         X = as_2d(X)
-        y_raw = np.asarray(y)
-        if y_raw.ndim != 1 or y_raw.shape[0] != X.shape[0]:
-            raise ValueError(f"y must have shape ({X.shape[0]},) to match X; got {y_raw.shape}")
-        if y_raw.dtype.kind == "f" and not np.all(np.isfinite(y_raw)):
-            raise ValueError("y contains NaN or infinite values")
-        self.classes_, y_idx = np.unique(y_raw, return_inverse=True)
-        if len(self.classes_) < 2:
-            raise ValueError(f"y must contain at least 2 classes; got {len(self.classes_)}")
+        self.classes_, y_idx = encode_labels(y, X.shape[0])
         max_iter = check_positive_int(self.max_iter, "max_iter")
         alpha = check_nonnegative(self.alpha, "alpha")
         if not (isinstance(self.lr, numbers.Real) and self.lr > 0):
