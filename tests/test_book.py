@@ -35,10 +35,7 @@ def _load_tool(name):
 
 
 def _jupyter_book():
-    local = Path(sys.executable).with_name("jupyter-book")
-    if local.is_file():
-        return str(local)
-    found = shutil.which("jupyter-book")
+    found = _load_tool("build_book").find_jupyter_book()
     if found is None:
         pytest.skip("jupyter-book is not installed")
     return found

@@ -54,12 +54,14 @@ def derived_config(base: dict, *, execute: bool, cdn: bool) -> dict:
     return cfg
 
 
-def jupyter_book_exe() -> str:
-    """The jupyter-book next to this Python (a venv), else the one on the PATH."""
+def find_jupyter_book() -> str | None:
+    """The jupyter-book next to this Python (a venv), else the one on the PATH, else None."""
     local = Path(sys.executable).with_name("jupyter-book")
-    if local.is_file():
-        return str(local)
-    found = shutil.which("jupyter-book")
+    return str(local) if local.is_file() else shutil.which("jupyter-book")
+
+
+def jupyter_book_exe() -> str:
+    found = find_jupyter_book()
     if found is None:
         sys.exit("error: jupyter-book not found; install requirements.txt first")
     return found
