@@ -127,13 +127,26 @@ def _encode_targets(Y, n, s_L):
     return Y
 
 
+def _with_ones(A):
+    """[1 A]: A with a leading column of ones, written once into a fresh contiguous array."""
+    A1 = np.empty((A.shape[0], A.shape[1] + 1))
+    A1[:, 0] = 1.0
+    A1[:, 1:] = A
+    return A1
+
+
 def _forward_fast(Thetas, X, g, output):
-    """forward_batch without re-validating: Z = A W^T + b, which equals [1 A] Theta^T."""
-    A, Z = [X], []
+    """forward_batch without re-validating; returns the [1 A^(l)] and the Z^(l+1) = [1 A^(l)] Theta^(l)^T.
+
+    Keeping [1 A] (instead of A plus a separate bias) makes every layer one matrix product
+    with a contiguous Theta, forward and backward, which is what BLAS is fastest at.
+    """
+    A1, Z = [_with_ones(X)], []
     for l, Theta in enumerate(Thetas):
-        Z.append(A[-1] @ Theta[:, 1:].T + Theta[:, 0])
-        A.append(_output(Z[-1], output) if l == len(Thetas) - 1 else g(Z[-1]))
-    return A, Z
+        Z.append(A1[-1] @ Theta.T)
+        if l < len(Thetas) - 1:
+            A1.append(_with_ones(g(Z[-1])))
+    return A1, Z, _output(Z[-1], output)
 
 
 def _data_loss(Z_L, A_L, Y, loss, output):
@@ -189,15 +202,13 @@ def loss_and_gradients(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="c
     g, dg = get_activation(hidden)
     n = X.shape[0]
     Y = _encode_targets(Y, n, Thetas[-1].shape[0])
-    A, Z = _forward_fast(Thetas, X, g, output)
-    J = _data_loss(Z[-1], A[-1], Y, loss, output)
-    delta = output_delta(A[-1], Z[-1], Y, loss, output) / n
+    A1, Z, H = _forward_fast(Thetas, X, g, output)
+    J = _data_loss(Z[-1], H, Y, loss, output)
+    delta = output_delta(H, Z[-1], Y, loss, output) / n
     grads = [None] * len(Thetas)
     for l in range(len(Thetas) - 1, -1, -1):
         W = Thetas[l][:, 1:]
-        G = np.empty_like(Thetas[l])
-        G[:, 0] = delta.sum(axis=0)
-        G[:, 1:] = delta.T @ A[l]
+        G = delta.T @ A1[l]                       # Delta^(l+1)^T [1 A^(l)]: bias column included
         if alpha:
             G[:, 1:] += (alpha / n) * W
             J += alpha / (2 * n) * float(np.sum(W * W))
@@ -214,6 +225,6 @@ def loss_value(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="cross_ent
     _check_loss(loss, output)
     alpha = check_nonnegative(alpha, "alpha")
     Y = _encode_targets(Y, X.shape[0], Thetas[-1].shape[0])
-    A, Z = _forward_fast(Thetas, X, get_activation(hidden)[0], output)
+    _, Z, H = _forward_fast(Thetas, X, get_activation(hidden)[0], output)
     penalty = alpha / (2 * len(X)) * sum(float(np.sum(T[:, 1:] ** 2)) for T in Thetas)
-    return _data_loss(Z[-1], A[-1], Y, loss, output) + penalty
+    return _data_loss(Z[-1], H, Y, loss, output) + penalty

@@ -61,7 +61,8 @@ class _BaseMLP(BaseEstimator):
                 J, grads = loss_and_gradients(Thetas, X[idx], Y[idx], hidden=self.activation, output=output,
                                               loss=self._loss, alpha=self.alpha)
                 for Theta, G in zip(Thetas, grads):
-                    Theta -= self.learning_rate * G
+                    G *= self.learning_rate     # in place: Theta <- Theta - eta G, no temporaries
+                    Theta -= G
                 total += J * len(idx)
             self.loss_curve_.append(total / n)
             if not np.isfinite(self.loss_curve_[-1]):

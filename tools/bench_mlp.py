@@ -19,7 +19,8 @@ def numpy_epoch(Thetas, X, Y, batch, lr=0.1):
         _, grads = loss_and_gradients(Thetas, X[start:start + batch], Y[start:start + batch],
                                       hidden="relu", output="softmax")
         for T, G in zip(Thetas, grads):
-            T -= lr * G
+            G *= lr                   # in place, as torch.optim.SGD updates its parameters
+            T -= G
 
 
 def torch_epoch(net, opt, X, y, batch):
