@@ -58,19 +58,22 @@ def _mahalanobis_factor(A, VI):
         raise ValueError("VI must be positive definite (the inverse of a non-singular covariance)") from None
 
 
-def _distance_block(A, B, metric, B_sq=None, L=None, squared=False):
-    """Distances between every row of A and every row of B, shape (len(A), len(B)).
+def _distance_block(A, B, metric, B_aug=None, L=None, squared=False, out=None):
+    """Distances between every row of A and every row of B, shape (len(A), len(B)), into ``out``.
 
-    With ``squared`` the euclidean block holds ||b||^2 - 2 a^T b, the squared distance less the
-    row constant ||a||^2: it ranks the neighbours of a exactly as the distance does, for one pass
-    over the block instead of four (kneighbors adds ||a||^2 back to the k selected entries only).
+    Euclidean: ``B_aug`` holds the rows [-2 b, ||b||^2], so one matrix product of [a, 1] with it
+    gives ||b||^2 - 2 a^T b, the squared distance less the row constant ||a||^2. That ranks the
+    neighbours of a exactly as the distance does; with ``squared`` the block is returned as it
+    is (kneighbors adds ||a||^2 back to the k selected entries only), otherwise ||a||^2 is added,
+    negatives from rounding are clipped to 0 and the square root taken.
     """
     if metric == "euclidean":
-        D = np.empty((A.shape[0], B.shape[0]))
+        A_aug = np.empty((A.shape[0], A.shape[1] + 1))
+        A_aug[:, :-1] = A
+        A_aug[:, -1] = 1.0
+        D = np.empty((A.shape[0], B_aug.shape[0])) if out is None else out
         for s in range(0, A.shape[0], BLOCK):
-            np.matmul(A[s:s + BLOCK], B.T, out=D[s:s + BLOCK])
-        D *= -2.0
-        D += B_sq[None, :]
+            np.matmul(A_aug[s:s + BLOCK], B_aug.T, out=D[s:s + BLOCK])
         if squared:
             return D
         D += np.einsum("ij,ij->i", A, A)[:, None]
@@ -78,11 +81,16 @@ def _distance_block(A, B, metric, B_sq=None, L=None, squared=False):
         return np.sqrt(D, out=D)
     diff = A[:, None, :] - B[None, :, :]
     if metric == "manhattan":
-        return np.abs(diff).sum(axis=2)
-    if metric == "chebyshev":
-        return np.abs(diff).max(axis=2)
-    z = diff @ L  # mahalanobis: ||(a - b) L|| with VI = L L^T
-    return np.sqrt(np.einsum("ijk,ijk->ij", z, z))
+        D = np.abs(diff).sum(axis=2)
+    elif metric == "chebyshev":
+        D = np.abs(diff).max(axis=2)
+    else:
+        z = diff @ L  # mahalanobis: ||(a - b) L|| with VI = L L^T
+        D = np.sqrt(np.einsum("ijk,ijk->ij", z, z))
+    if out is None:
+        return D
+    out[...] = D
+    return out
 
 
 def _check_metric(metric):
@@ -90,17 +98,32 @@ def _check_metric(metric):
         raise ValueError(f"metric must be one of {METRICS}; got {metric!r}")
 
 
-def _chunks(A, B, metric, VI=None, working_memory=None, squared=False):
-    """Yield (start, D_chunk) for row blocks of A; memory per block bounded by working_memory."""
+def _chunk_step(n, p, metric, working_memory):
+    """Rows of A per chunk against n points in R^p: a multiple of BLOCK for euclidean (aligned blocks)."""
+    per_entry = 2 if metric == "euclidean" else 2 * p
+    step = _chunk_rows(n, per_entry, working_memory)
+    return BLOCK * max(1, step // BLOCK) if metric == "euclidean" else step
+
+
+def _chunks(A, B, metric, VI=None, working_memory=None, squared=False, out=None):
+    """Yield (start, D_chunk) for row blocks of A; memory per block bounded by working_memory.
+
+    ``out(start, stop)``, when given, returns the array the chunk's distances are written to
+    (a slice of the result, or one buffer reused for every chunk: fresh large arrays cost a
+    page fault per 4 KiB the first time they are written).
+    """
     _check_metric(metric)
     L = _mahalanobis_factor(A, VI) if metric == "mahalanobis" else None
-    B_sq = np.einsum("ij,ij->i", B, B) if metric == "euclidean" else None
-    per_entry = 2 if metric == "euclidean" else 2 * B.shape[1]
-    step = _chunk_rows(B.shape[0], per_entry, working_memory)
-    if metric == "euclidean":  # a multiple of BLOCK rows, so blocks stay aligned
-        step = BLOCK * max(1, step // BLOCK)
+    B_aug = None
+    if metric == "euclidean":  # rows [-2 b, ||b||^2], made once for all chunks
+        B_aug = np.empty((B.shape[0], B.shape[1] + 1))
+        np.multiply(B, -2.0, out=B_aug[:, :-1])
+        B_aug[:, -1] = np.einsum("ij,ij->i", B, B)
+    step = _chunk_step(*B.shape, metric, working_memory)
     for start in range(0, A.shape[0], step):
-        yield start, _distance_block(A[start:start + step], B, metric, B_sq, L, squared)
+        stop = min(start + step, A.shape[0])
+        block = None if out is None else out(start, stop)
+        yield start, _distance_block(A[start:stop], B, metric, B_aug, L, squared, block)
 
 
 def pairwise_distances(A, B, metric="euclidean", VI=None, working_memory=None):
@@ -138,30 +161,42 @@ def pairwise_distances(A, B, metric="euclidean", VI=None, working_memory=None):
     A = as_2d(A, "A")
     B = as_2d(B, "B", n_features=A.shape[1])
     D = np.empty((A.shape[0], B.shape[0]))
-    for start, block in _chunks(A, B, metric, VI, working_memory):
-        D[start:start + len(block)] = block
+    for _ in _chunks(A, B, metric, VI, working_memory, out=lambda start, stop: D[start:stop]):
+        pass
     return D
 
 
-def _smallest_k(D, k):
-    """Indices of the k smallest entries of each row of D, sorted by (distance, index).
+def _smallest_k(D_pad, k, n, w):
+    """Indices of the k smallest of the first n entries of each row, sorted by (distance, index).
 
-    A full partition of every row is the slow step of brute-force k-NN, so we first bound the
-    answer: the k-th smallest entry of a strided sample of the columns is >= the true k-th
-    smallest, so every entry of the k nearest (ties included) is <= it. Only those few candidates
-    are sorted, by (row, distance, column); the first k of each row are exact, with ties broken
-    by the lower column index.
+    ``D_pad`` has G * w columns, its columns n and beyond hold +inf. A full partition of every
+    row is the slow step of brute-force k-NN, so we first bound the answer. Seen as G groups of
+    w columns, each row gives G group minima in one cheap pass: the k-th smallest of them stands
+    for k distinct entries, so it is >= the true k-th smallest, and every entry of the k nearest
+    (ties included) is <= it. Only groups whose minimum is <= that bound (about k of a row) can
+    hold such entries, so only they are searched; their candidates are sorted by (row, distance,
+    column) and the first k of each row are exact, with ties broken by the lower column index.
     """
-    n_rows, n = D.shape
+    n_rows = D_pad.shape[0]
     if 4 * k >= n:
-        return np.argsort(D, axis=1, kind="stable")[:, :k]
-    sample = D[:, :: max(1, n // max(64 * k, 2048))]
-    bound = np.partition(sample, k - 1, axis=1)[:, k - 1]
-    rows, cols = np.nonzero(D <= bound[:, None])
-    order = np.lexsort((cols, D[rows, cols], rows))
+        return np.argsort(D_pad[:, :n], axis=1, kind="stable")[:, :k]
+    groups = D_pad.reshape(n_rows, -1, w)
+    group_min = groups.min(axis=2)
+    bound = np.partition(group_min, k - 1, axis=1)[:, k - 1]
+    rows, g = np.nonzero(group_min <= bound[:, None])
+    values = groups[rows, g]                                   # (candidate groups, w)
+    keep = values <= bound[rows][:, None]                      # +inf padding is never kept
+    cols = (g[:, None] * w + np.arange(w))[keep]
+    rows, values = np.broadcast_to(rows[:, None], keep.shape)[keep], values[keep]
+    order = np.lexsort((cols, values, rows))
     rows, cols = rows[order], cols[order]
     starts = np.searchsorted(rows, np.arange(n_rows))  # every row has >= k candidates
     return cols[starts[:, None] + np.arange(k)]
+
+
+def _group_width(n, k):
+    """Columns per group for _smallest_k: at least 4k groups of at least one column."""
+    return -(-n // max(64, 8 * k))
 
 
 def kneighbors(X_query, X_train, k, metric="euclidean", VI=None, working_memory=None):
@@ -185,8 +220,14 @@ def kneighbors(X_query, X_train, k, metric="euclidean", VI=None, working_memory=
     ind = np.empty((X_query.shape[0], k), dtype=np.intp)
     dist = np.empty((X_query.shape[0], k))
     squared = metric == "euclidean"  # rank ||b||^2 - 2 a^T b: no pass over the block for ||a||^2 or sqrt
-    for start, D in _chunks(X_query, X_train, metric, VI, working_memory, squared):
-        idx = _smallest_k(D, k)
+    n = X_train.shape[0]
+    w = _group_width(n, k)
+    chunk_rows = min(_chunk_step(*X_train.shape, metric, working_memory), X_query.shape[0])
+    buffer = np.full((chunk_rows, -(-n // w) * w), np.inf)  # one buffer for every chunk, +inf padded
+    chunks = _chunks(X_query, X_train, metric, VI, working_memory, squared,
+                     out=lambda start, stop: buffer[:stop - start, :n])
+    for start, D in chunks:
+        idx = _smallest_k(buffer[:len(D)], k, n, w)
         ind[start:start + len(D)] = idx
         d = np.take_along_axis(D, idx, axis=1)
         if squared:
