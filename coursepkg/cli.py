@@ -2,7 +2,7 @@
 
     coursepkg figures list [--chapter N]
     coursepkg figures build [--chapter N] [--name GLOB] [--format svg,pdf,png] [--style slides|book]
-                            [--dpi N] [--transparent] --out DIR
+                            [--dpi N] [--transparent] [--jobs J] --out DIR
     coursepkg figures gallery [--check]
     coursepkg exercises list
     coursepkg exercises build [--solutions DIR] [--out DIR] [--check]
@@ -13,7 +13,9 @@
     coursepkg grade --gradescope [--autograder-root /autograder]
 """
 import argparse
+import os
 import sys
+import time
 
 __all__ = ["main", "build_parser"]
 
@@ -30,9 +32,11 @@ def _figures_build(args):
     from .figures import build
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
+    start = time.perf_counter()
     paths = build(args.out, chapter=args.chapter, pattern=args.name, formats=formats, style=args.style,
-                  dpi=args.dpi, transparent=args.transparent, progress=True)
-    print(f"wrote {len(paths)} files to {args.out}/")
+                  dpi=args.dpi, transparent=args.transparent, progress=True, jobs=args.jobs)
+    print(f"wrote {len(paths)} files to {args.out}/ in {time.perf_counter() - start:.1f} s "
+          f"({args.jobs} process{'es' if args.jobs > 1 else ''})")
     return 0
 
 
@@ -123,6 +127,8 @@ def build_parser():
     p.add_argument("--dpi", type=int, help="raster resolution (png); default from the style")
     p.add_argument("--transparent", action="store_true", help="transparent background")
     p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="worker processes (default: the number of CPUs); the files are the same")
     p.set_defaults(func=_figures_build)
     p = figures.add_parser("gallery", help="write the book's gallery page and its images (the image baselines)")
     p.add_argument("--book", default="book")

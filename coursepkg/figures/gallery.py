@@ -8,10 +8,11 @@ its stored image within a tolerance (RMS over pixels, via ``matplotlib.testing.c
 figure that changes by accident fails the tests, and one that changes on purpose is refreshed by
 running the command again.
 """
+import os
 import tempfile
 from pathlib import Path
 
-from . import render, save, select
+from . import build, select
 
 __all__ = ["GALLERY_DPI", "gallery_markdown", "write_gallery"]
 
@@ -63,8 +64,15 @@ def gallery_markdown(specs, chapters):
     return "\n".join(lines)
 
 
-def write_gallery(book="book", check=False, tolerance=TOLERANCE):
+def _render_all(out, jobs):
+    """Every registered figure as out/<name>.png in the book style, over ``jobs`` processes."""
+    return build(out, formats=("png",), style="book", dpi=GALLERY_DPI, jobs=jobs)
+
+
+def write_gallery(book="book", check=False, tolerance=TOLERANCE, jobs=None):
     """Write (or, with ``check``, verify) the gallery page and its images.
+
+    ``jobs`` worker processes render the figures (default: the number of CPUs).
 
     Returns
     -------
@@ -79,9 +87,10 @@ def write_gallery(book="book", check=False, tolerance=TOLERANCE):
     specs = select()
     text = gallery_markdown(specs, _chapter_pages(book))
     page = book / "gallery.md"
+    jobs = jobs or os.cpu_count() or 1
     if not check:
         images.mkdir(parents=True, exist_ok=True)
-        written = [str(save(render(s.name), images / f"{s.name}.png", dpi=GALLERY_DPI)) for s in specs]
+        written = [str(path) for path in _render_all(images, jobs)]
         for extra in set(images.glob("*.png")) - {images / f"{s.name}.png" for s in specs}:
             extra.unlink()
         page.write_text(text, encoding="utf-8")
@@ -92,12 +101,13 @@ def write_gallery(book="book", check=False, tolerance=TOLERANCE):
     extra = {p.stem for p in images.glob("*.png")} - {s.name for s in specs}
     problems += [f"{images / name}.png belongs to no registered figure" for name in sorted(extra)]
     with tempfile.TemporaryDirectory() as tmp:
+        _render_all(tmp, jobs)
         for spec in specs:
             stored = images / f"{spec.name}.png"
             if not stored.exists():
                 problems.append(f"{stored} is missing")
                 continue
-            fresh = save(render(spec.name), Path(tmp) / stored.name, dpi=GALLERY_DPI)
+            fresh = Path(tmp) / stored.name
             try:
                 result = compare_images(str(stored), str(fresh), tol=tolerance)
             except Exception as exc:  # noqa: BLE001 - a size change is a difference too
