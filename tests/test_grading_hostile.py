@@ -8,7 +8,6 @@ and student notebooks themselves (full marks / "not implemented"), not from the 
 import csv
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import nbformat

@@ -18,7 +18,7 @@ from .._chapters import chapter_modules
 from .._validation import check_positive_int
 from ..style import STYLES, style_context
 
-__all__ = ["FigureSpec", "register", "load_all", "get", "select", "render", "save", "build", "FORMATS"]
+__all__ = ["FigureSpec", "register", "load_all", "get", "select", "render", "save", "build", "write_figures", "FORMATS"]
 
 FORMATS = ("svg", "pdf", "png")
 
@@ -118,10 +118,17 @@ def build(out, chapter=None, pattern=None, formats=FORMATS, style="slides", dpi=
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise ValueError(f"formats must be a non-empty subset of {FORMATS}; got {list(formats)}")
-    jobs = check_positive_int(jobs, "jobs")
+    check_positive_int(jobs, "jobs")
     names = [spec.name for spec in select(chapter, pattern)]
     if not names:
         raise ValueError(f"no figure matches chapter={chapter!r}, name={pattern!r}")
+    return write_figures(names, out, formats, style, dpi, transparent, progress, jobs)
+
+
+def write_figures(names, out, formats=FORMATS, style="slides", dpi=None, transparent=False, progress=False,
+                  jobs=1):
+    """Write the figures called ``names`` to ``out``/<name>.<fmt> (what :func:`build` does once it
+    has selected them); ``jobs`` > 1 spreads them over worker processes. The paths, in order."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     args = (out, tuple(formats), style, dpi, transparent)

@@ -4,7 +4,7 @@ from sklearn.datasets import make_blobs
 from sklearn.linear_model import LogisticRegression
 
 from ..multiclass import DECK_004_WEIGHTS, OneVsOneClassifier, OneVsRestClassifier, linear_multiclass_predict
-from ..plotting import decision_regions, grid_2d, scatter_classes
+from ..plotting import decision_regions, grid_2d
 from ..softmax import SoftmaxRegression, cross_entropy
 from ..style import PALETTE, new_figure
 from . import register

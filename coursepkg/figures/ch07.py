@@ -71,7 +71,7 @@ def minibatch_variance():
     sigma2 = per_example.var(axis=0).sum()
     rng = np.random.default_rng(0)
     sizes = np.array([1, 2, 4, 8, 16, 32, 64, 128, 256])
-    var, bias, samples = [], [], {}
+    var, samples = [], {}
     for B in sizes:
         draws = np.array([logistic_gradient(theta, X[i], y[i]) for i in
                           (rng.choice(len(y), B, replace=False) for _ in range(400))])

@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from . import build, select
+from . import select, write_figures
 
 __all__ = ["GALLERY_DPI", "gallery_markdown", "write_gallery"]
 
@@ -64,9 +64,9 @@ def gallery_markdown(specs, chapters):
     return "\n".join(lines)
 
 
-def _render_all(out, jobs):
-    """Every registered figure as out/<name>.png in the book style, over ``jobs`` processes."""
-    return build(out, formats=("png",), style="book", dpi=GALLERY_DPI, jobs=jobs)
+def _render_all(specs, out, jobs):
+    """The figures as out/<name>.png in the book style, over ``jobs`` processes."""
+    return write_figures([s.name for s in specs], out, formats=("png",), style="book", dpi=GALLERY_DPI, jobs=jobs)
 
 
 def write_gallery(book="book", check=False, tolerance=TOLERANCE, jobs=None):
@@ -90,7 +90,7 @@ def write_gallery(book="book", check=False, tolerance=TOLERANCE, jobs=None):
     jobs = jobs or os.cpu_count() or 1
     if not check:
         images.mkdir(parents=True, exist_ok=True)
-        written = [str(path) for path in _render_all(images, jobs)]
+        written = [str(path) for path in _render_all(specs, images, jobs)]
         for extra in set(images.glob("*.png")) - {images / f"{s.name}.png" for s in specs}:
             extra.unlink()
         page.write_text(text, encoding="utf-8")
@@ -101,7 +101,7 @@ def write_gallery(book="book", check=False, tolerance=TOLERANCE, jobs=None):
     extra = {p.stem for p in images.glob("*.png")} - {s.name for s in specs}
     problems += [f"{images / name}.png belongs to no registered figure" for name in sorted(extra)]
     with tempfile.TemporaryDirectory() as tmp:
-        _render_all(tmp, jobs)
+        _render_all(specs, tmp, jobs)
         for spec in specs:
             stored = images / f"{spec.name}.png"
             if not stored.exists():
