@@ -1,16 +1,20 @@
 """The book builds strictly, serves its math offline, and links each chapter to Colab.
 
 One strict build (``-W --keep-going``, stored outputs, nothing executed) per test session,
-written under pytest's temporary folder so the repository's ``_build/`` is left alone.
-Run alone with ``pytest -m book tests/test_book.py``.
+written under pytest's temporary folder so the repository's ``_build/`` is left alone. Headless
+Chromium (network cut) then opens every page: math typeset, images decoded, no console error or
+failed load, saved widgets drawn; screenshots of each chapter's first screen go to
+``_build/screenshots/``. Run alone with ``pytest -m book tests/test_book.py``.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -139,20 +143,6 @@ def test_no_page_loads_mathjax_from_a_cdn(build, pages, vendored):
         assert "cdn.jsdelivr.net/npm/mathjax" not in page.read_text(encoding="utf-8")
 
 
-def test_colab_button_points_at_the_repository(build, config):
-    _, html = build
-    repo = config["repository"]["url"].rstrip("/")
-    owner_name = urlsplit(repo).path.strip("/")
-    colab = config["launch_buttons"]["colab_url"].rstrip("/")
-    expected = (
-        f"{colab}/github/{owner_name}/blob/{config['repository']['branch']}/"
-        f"{NOTEBOOK_PAGE}.ipynb"
-    )
-    text = (html / NOTEBOOK_PAGE).with_suffix(".html").read_text(encoding="utf-8")
-    links = re.findall(r'href="([^"]*colab[^"]*)"', text)
-    assert expected in links, f"Colab links found: {links}"
-
-
 def test_execute_config_only_changes_execution(config):
     """tools/build_book.py --execute derives its config from _config.yml, changing one value."""
     build_book = _load_tool("build_book")
@@ -194,10 +184,43 @@ def test_internal_links_and_images_resolve(build, pages):
 
 
 # Known upstream noise, each harmless here: sphinx-book-theme and sphinx-thebe both declare
-# THEBE_JS_URL (thebe is unused); @jupyter-widgets/html-manager 1.0 asks MathJax 2's API
-# (MathJax.Hub.Queue) to typeset widget labels after drawing the saved widget, and the book loads
-# MathJax 3, so only that label typesetting is skipped.
-_ALLOWED_CONSOLE = ("Identifier 'THEBE_JS_URL' has already been declared", "(reading 'Queue')")
+# THEBE_JS_URL (thebe is unused); pydata-sphinx-theme reports the empty theme mode of a fresh
+# browser profile before it falls back to "auto".
+_ALLOWED_CONSOLE = ("Identifier 'THEBE_JS_URL' has already been declared",
+                    "Got invalid theme mode: . Resetting to auto.")
+_WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+# Runs in each page once it has loaded: waits for saved widgets to be drawn, MathJax (its start-up
+# typesetting and any widget labels queued after it), fonts and images, then reports.
+_PROBE = """(async () => {
+  const sleep = ms => new Promise(done => setTimeout(done, ms));
+  const until = async (ok, ms) => { const end = Date.now() + ms;
+    while (!ok() && Date.now() < end) await sleep(50); return ok(); };
+  const views = [...document.querySelectorAll('script[type="%s"]')];
+  const drawn = () => views.every(v => v.previousElementSibling
+    && v.previousElementSibling.classList.contains('widget-subarea'));
+  const widgetsDrawn = await until(drawn, 15000);
+  const mj = window.MathJax;
+  for (let p = null; mj && mj.startup && p !== mj.startup.promise; ) {
+    p = mj.startup.promise;  // widget labels queue more typesetting behind it
+    await p;
+  }
+  await document.fonts.ready;
+  await until(() => [...document.images].every(i => i.complete), 10000);
+  const math = [...document.querySelectorAll('.math')];
+  return {
+    widgetViews: views.length, widgetsDrawn,
+    widgetLabelMath: document.querySelectorAll('.widget-label mjx-container').length,
+    mathElements: math.length,
+    untypeset: math.filter(e => !e.querySelector('mjx-container'))
+      .map(e => e.textContent.slice(0, 60)),
+    images: document.images.length,
+    figures: [...document.images].filter(i => !i.src.includes('/_static/')).length,
+    brokenImages: [...document.images].filter(i => !(i.complete && i.naturalWidth > 0))
+      .map(i => i.getAttribute('src')),
+    html: document.documentElement.outerHTML,
+  };
+})()""" % _WIDGET_VIEW
 
 
 def _chromium():
@@ -205,42 +228,156 @@ def _chromium():
 
 
 def _first_pages(html):
-    """The intro, the gallery and the first page of every chapter: one browser visit each."""
+    """The intro, the gallery and the first page of every chapter: the screenshots kept."""
     chapters = sorted(p for p in (html / "book").glob("[0-9][0-9]_*") if p.is_dir())
     firsts = [sorted(c.glob("0*.html"))[0] for c in chapters if list(c.glob("0*.html"))]
     return [html / "book" / "intro.html", html / "book" / "gallery.html", *firsts]
 
 
-@pytest.mark.slow
-def test_pages_render_in_a_real_browser(build, vendored, tmp_path):
-    """Headless Chromium, network off: math typeset, no raw TeX, no console errors; screenshots kept."""
-    browser = _chromium()
-    if browser is None:
+def _visit_all(browsers, pages, html, shots):
+    """Visit ``pages`` split over ``browsers`` (one thread each); return {relative name: result}."""
+    keep = set(_first_pages(html))
+
+    def one(browser, page):
+        shot = shots / _shot_name(page, html) if page in keep else None
+        return page.relative_to(html).as_posix(), browser.visit(page, _PROBE, screenshot=shot)
+
+    def run(browser, share):
+        return dict(one(browser, page) for page in share)
+
+    with ThreadPoolExecutor(len(browsers)) as pool:
+        shares = [pages[i::len(browsers)] for i in range(len(browsers))]
+        results = {}
+        for part in pool.map(run, browsers, shares):
+            results.update(part)
+    return results
+
+
+def _redirect(page):
+    """The target of a page that is only a meta refresh (the root index.html), else None."""
+    found = re.fullmatch(r'\s*<meta http-equiv="Refresh" content="0; url=([^"]+)" />\s*',
+                         page.read_text(encoding="utf-8"), flags=re.I)
+    return (page.parent / found.group(1)).resolve() if found else None
+
+
+def _shot_name(page, html):
+    return page.relative_to(html).as_posix().replace("/", "__").replace(".html", ".png")
+
+
+def _need_browser(vendored):
+    if _chromium() is None:
         pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
     if not vendored:
         pytest.skip("book/_vendor/ could not be filled (npm missing): offline math cannot render")
+
+
+def _errors(result):
+    return [e for e in result["errors"] if not any(a in e for a in _ALLOWED_CONSOLE)]
+
+
+@pytest.fixture(scope="module")
+def visits(build, pages, vendored):
+    """Every page opened in headless Chromium (network cut), two browsers at a time."""
+    _need_browser(vendored)
     _, html = build
     shots = ROOT / "_build" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", '--host-resolver-rules=MAP * ~NOTFOUND',
-             "--virtual-time-budget=10000", "--enable-logging=stderr", "--v=0"]
-    for page in filter(Path.exists, _first_pages(html)):
-        name = page.relative_to(html).as_posix()
-        profile = tmp_path / f"profile-{page.stem}"
-        dom = subprocess.run([browser, *flags, f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
-                             capture_output=True, text=True, timeout=120)
-        assert dom.returncode == 0, f"{name}: chromium exited {dom.returncode}"
-        errors = [line for line in dom.stderr.splitlines()
-                  if ":CONSOLE" in line and ("Uncaught" in line or "Error" in line)
-                  and not any(allowed in line for allowed in _ALLOWED_CONSOLE)]
-        assert errors == [], f"{name}: console errors {errors}"
-        text = dom.stdout
-        if 'class="math' in page.read_text(encoding="utf-8"):
-            assert "mjx-container" in text, f"{name}: math was not typeset"
-        body = re.sub(r"<(script|style|pre|code)\b.*?</\1>", "", text, flags=re.S)
+    browser_cls = _load_tool("screenshot").Browser
+    browsers = [browser_cls(), browser_cls()]  # started here: Popen is not forked from threads
+    try:
+        # A redirect stub would be left mid-probe; its target is visited in its own right.
+        return _visit_all(browsers, [p for p in pages if not _redirect(p)], html, shots), shots
+    finally:
+        for browser in browsers:
+            browser.close()
+
+
+@pytest.mark.slow
+def test_every_page_renders_in_a_real_browser(build, pages, visits):
+    """Math typeset, no raw TeX, every image decoded, no console error or failed load."""
+    _, html = build
+    results, shots = visits
+    redirects = {p: _redirect(p) for p in pages if _redirect(p)}
+    assert len(results) == len(pages) - len(redirects) > 30
+    for page, target in redirects.items():
+        assert target.relative_to(html.resolve()).as_posix() in results, f"{page.name} -> {target}"
+    for name, result in results.items():
+        assert _errors(result) == [], f"{name}: console errors or failed loads {_errors(result)}"
+        found = result["probe"]
+        assert found["untypeset"] == [], f"{name}: math left untypeset {found['untypeset']}"
+        if 'class="math' in (html / name).read_text(encoding="utf-8"):
+            assert found["mathElements"] > 0, f"{name}: the page's math is missing in the browser"
+        body = re.sub(r"<(script|style|pre|code)\b.*?</\1>", "", found["html"], flags=re.S)
         assert "$$" not in body and "\\[" not in body, f"{name}: raw TeX left on the page"
-        shot = shots / (name.replace("/", "__").replace(".html", ".png"))
-        subprocess.run([browser, *flags, f"--user-data-dir={profile}", "--window-size=1200,1600",
-                        f"--screenshot={shot}", page.as_uri()], capture_output=True, timeout=120)
-        assert shot.exists() and shot.stat().st_size > 10_000, f"{name}: no screenshot"
+        broken = found["brokenImages"]
+        assert broken == [], f"{name}: images that did not load {broken}"
+    assert sum(r["probe"]["images"] for r in results.values()) > 50
+    for page in filter(Path.exists, _first_pages(html)):
+        shot = shots / _shot_name(page, html)
+        assert shot.exists() and shot.stat().st_size > 10_000, f"{page.name}: no screenshot"
+
+
+def _notebook_pages():
+    """Sources under book/ that are notebooks, as paths without suffix relative to ROOT."""
+    found = (p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+    return sorted(p.relative_to(ROOT).with_suffix("").as_posix() for p in found)
+
+
+def test_colab_button_on_every_notebook_page(build, config):
+    _, html = build
+    owner_name = urlsplit(config["repository"]["url"].rstrip("/")).path.strip("/")
+    colab = config["launch_buttons"]["colab_url"].rstrip("/")
+    built = [p for p in _notebook_pages() if (html / p).with_suffix(".html").is_file()]
+    assert NOTEBOOK_PAGE in built and len(built) >= 20
+    for page in built:
+        expected = f"{colab}/github/{owner_name}/blob/{config['repository']['branch']}/{page}.ipynb"
+        text = (html / page).with_suffix(".html").read_text(encoding="utf-8")
+        links = re.findall(r'href="([^"]*colab[^"]*)"', text)
+        assert links == [expected], f"{page}: Colab links {links}, expected {expected}"
+
+
+def _widget_pages():
+    """Notebook pages with a widget among their stored outputs."""
+    found = []
+    for page in _notebook_pages():
+        nb = json.loads((ROOT / page).with_suffix(".ipynb").read_text(encoding="utf-8"))
+        outputs = (o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", []))
+        if any(_WIDGET_VIEW in o.get("data", {}) for o in outputs):
+            found.append(page)
+    return found
+
+
+@pytest.mark.slow
+def test_every_widget_has_a_static_rendering(build, visits):
+    """A reader without a kernel sees each saved widget drawn, or at least a figure beside it."""
+    _, html = build
+    results, _ = visits
+    widget_pages = [p for p in _widget_pages() if f"{p}.html" in results]  # built ones
+    chapters = {p.name for p in (ROOT / "book").glob("[0-9][0-9]_*") if p.is_dir()}
+    assert {p.split("/")[1] for p in widget_pages} == chapters, f"one widget per chapter: {widget_pages}"
+    for page in widget_pages:
+        found = results[f"{page}.html"]["probe"]
+        text = (html / page).with_suffix(".html").read_text(encoding="utf-8")
+        has_state = "application/vnd.jupyter.widget-state+json" in text
+        drawn = has_state and found["widgetViews"] > 0 and found["widgetsDrawn"]
+        assert drawn or found["figures"] > 0, f"{page}: widget neither drawn nor beside a figure"
+
+
+@pytest.mark.slow
+def test_widget_labels_are_typeset_by_mathjax_3(build, vendored):
+    """The html manager asks MathJax 2's Hub.Queue for its labels; widgets-offline.js serves it."""
+    _need_browser(vendored)
+    _, html = build
+    page = (html / _widget_pages()[0]).with_suffix(".html")
+    text = page.read_text(encoding="utf-8")
+    labelled = re.sub(r'("description": ")[^"]*"', r'\1\\\\(\\\\lambda_1\\\\)"', text, count=1)
+    assert labelled != text
+    copy = page.with_name("zz_label_math.html")  # beside the original: same relative paths
+    copy.write_text(labelled, encoding="utf-8")
+    try:
+        with _load_tool("screenshot").Browser() as browser:
+            result = browser.visit(copy, _PROBE)
+    finally:
+        copy.unlink()
+    assert _errors(result) == [], _errors(result)
+    assert result["probe"]["widgetsDrawn"] and result["probe"]["widgetLabelMath"] == 1

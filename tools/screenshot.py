@@ -10,19 +10,35 @@ Every host name resolves to nothing (``--host-resolver-rules``), so the PNG show
 without internet sees: math typeset by the vendored MathJax, or raw ``\\( ... \\)`` if the page
 still depends on a CDN. Needs Chromium (Debian: ``apt-get install -y --no-install-recommends
 chromium``); the executable is taken from ``--chromium``, ``$CHROMIUM`` or the PATH.
+
+:class:`Browser` drives one headless Chromium over the DevTools protocol on a pipe (standard
+library only) for tests that visit many pages: it reports console errors, failed loads (broken
+images included) and what a probe script finds in the live page.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import fcntl
+import json
 import os
+import select
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 CANDIDATES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
+
+# Headless, no first-run or background traffic, and every host name resolving to nothing.
+OFFLINE_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+]
 
 
 def find_chromium(explicit: str | None) -> str:
@@ -48,14 +64,7 @@ def screenshot(page: Path, out: Path, *, width: int = 1200, height: int = 1600,
     with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
         cmd = [
             exe,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--host-resolver-rules=MAP * ~NOTFOUND",
+            *OFFLINE_FLAGS,
             f"--virtual-time-budget={wait_ms}",
             f"--window-size={width},{height}",
             f"--user-data-dir={profile}",
@@ -68,6 +77,152 @@ def screenshot(page: Path, out: Path, *, width: int = 1200, height: int = 1600,
             f"Chromium failed (exit {result.returncode}):\n{result.stderr.strip()[-2000:]}"
         )
     return out
+
+
+class Browser:
+    """One offline headless Chromium, driven over the DevTools protocol on a pipe.
+
+    Parameters
+    ----------
+    chromium : str, optional
+        Executable; default as :func:`find_chromium`.
+    timeout : float
+        Seconds any single protocol call may take.
+
+    Notes
+    -----
+    Chromium reads commands on file descriptor 3 and answers on 4 (``--remote-debugging-pipe``),
+    one JSON object per message, each ended by a NUL byte. Use as a context manager.
+    """
+
+    def __init__(self, chromium: str | None = None, timeout: float = 60):
+        self.timeout = timeout
+        self._profile = tempfile.TemporaryDirectory(prefix="chromium-profile-")
+        child_in, self._out = os.pipe()
+        self._in, child_out = os.pipe()
+        # Out of the way of 3 and 4, which the child must receive exactly.
+        high = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in (child_in, child_out)]
+        for fd in (child_in, child_out):
+            os.close(fd)
+
+        def _wire():  # runs in the child between fork and exec
+            os.dup2(high[0], 3)
+            os.dup2(high[1], 4)
+
+        cmd = [find_chromium(chromium), *OFFLINE_FLAGS, "--remote-debugging-pipe",
+               f"--user-data-dir={self._profile.name}", "about:blank"]
+        self._proc = subprocess.Popen(cmd, preexec_fn=_wire, close_fds=False,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for fd in high:
+            os.close(fd)
+        self._buffer, self._events, self._id = b"", [], 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        """Stop Chromium and remove its profile."""
+        if self._proc.poll() is None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        for fd in (self._in, self._out):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._profile.cleanup()
+
+    def _read(self, deadline: float) -> dict:
+        while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._in], [], [], left)[0]:
+                raise TimeoutError("Chromium did not answer in time")
+            chunk = os.read(self._in, 1 << 20)
+            if not chunk:
+                raise RuntimeError(f"Chromium exited (status {self._proc.poll()})")
+            self._buffer += chunk
+        message, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def call(self, method: str, params: dict | None = None, session: str | None = None,
+             timeout: float | None = None) -> dict:
+        """Send one command and return its result; events that arrive meanwhile are kept."""
+        self._id += 1
+        message = {"id": self._id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self._out, json.dumps(message).encode() + b"\0")
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while True:
+            answer = self._read(deadline)
+            if answer.get("id") != self._id:
+                self._events.append(answer)
+            elif "error" in answer:
+                raise RuntimeError(f"{method}: {answer['error'].get('message')}")
+            else:
+                return answer.get("result", {})
+
+    def _wait_event(self, method: str, session: str) -> None:
+        deadline = time.monotonic() + self.timeout
+        seen = lambda m: m.get("method") == method and m.get("sessionId") == session  # noqa: E731
+        while not any(map(seen, self._events)):
+            self._events.append(self._read(deadline))
+
+    def _problems(self, session: str) -> list[str]:
+        """Console errors, uncaught exceptions and failed loads logged by one page."""
+        found = []
+        for event in (e for e in self._events if e.get("sessionId") == session):
+            method, params = event.get("method"), event.get("params", {})
+            if method == "Runtime.exceptionThrown":
+                details = params["exceptionDetails"]
+                found.append(details.get("exception", {}).get("description") or details["text"])
+            elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+                args = (a.get("value", a.get("description", "")) for a in params["args"])
+                found.append(" ".join(map(str, args)))
+            elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
+                entry = params["entry"]
+                found.append(f"{entry['text']} {entry.get('url', '')}".strip())
+        return found
+
+    def visit(self, page: Path, probe: str, *, width: int = 1200, height: int = 1600,
+              screenshot: Path | None = None) -> dict:
+        """Load ``page``, evaluate the JavaScript expression ``probe`` (a promise is awaited).
+
+        Returns
+        -------
+        dict
+            ``probe``: the expression's value (JSON); ``errors``: console errors, uncaught
+            exceptions and failed loads, as text. With ``screenshot``, the first
+            ``width`` x ``height`` screen is written there as PNG.
+        """
+        target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        attached = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})
+        session = attached["sessionId"]
+        try:
+            for domain in ("Page", "Runtime", "Log"):
+                self.call(f"{domain}.enable", session=session)
+            self.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
+                      "deviceScaleFactor": 1, "mobile": False}, session)
+            self.call("Page.navigate", {"url": Path(page).resolve().as_uri()}, session)
+            self._wait_event("Page.loadEventFired", session)
+            value = self.call("Runtime.evaluate", {"expression": probe, "awaitPromise": True,
+                              "returnByValue": True}, session)
+            if "exceptionDetails" in value:
+                raise RuntimeError(f"probe failed: {value['exceptionDetails'].get('text')}")
+            if screenshot is not None:
+                png = self.call("Page.captureScreenshot", {"format": "png"}, session)["data"]
+                Path(screenshot).write_bytes(base64.b64decode(png))
+            return {"probe": value["result"].get("value"), "errors": self._problems(session)}
+        finally:
+            self._events = [e for e in self._events if e.get("sessionId") not in (session, None)]
+            self.call("Target.closeTarget", {"targetId": target})
 
 
 def main(argv: list[str] | None = None) -> int:
