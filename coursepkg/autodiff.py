@@ -17,6 +17,7 @@ import inspect
 import itertools
 import math
 import numbers
+import operator
 from dataclasses import dataclass
 
 __all__ = ["Value", "exp", "ln", "sin", "cos", "tanh", "sigmoid", "relu", "trace", "Trace"]
@@ -24,6 +25,7 @@ __all__ = ["Value", "exp", "ln", "sin", "cos", "tanh", "sigmoid", "relu", "trace
 # Creation order breaks ties when numbering the intermediates v_1, ..., v_n in a trace; a
 # counter is the only way to know it afterwards (it carries no other state).
 _creation = itertools.count()
+_creation_number = operator.attrgetter("_id")
 
 
 class Value:
@@ -60,24 +62,32 @@ class Value:
     def __repr__(self):
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g})"
 
+    @classmethod
+    def _node(cls, data, parents, local, op):
+        """The result of an operation: ``__init__`` without its checks (data is already a float)."""
+        node = object.__new__(cls)
+        node.data, node.grad, node._parents, node._local = data, 0.0, parents, local
+        node._op, node._id, node.label = op, next(_creation), None
+        return node
+
     # -- arithmetic: result, parents, local derivatives d(result)/d(parent) --------------------
     def __add__(self, other):
         other = other if isinstance(other, Value) else Value(other)
-        return Value(self.data + other.data, (self, other), (1.0, 1.0), "+")
+        return Value._node(self.data + other.data, (self, other), (1.0, 1.0), "+")
 
     def __radd__(self, other):
         return Value(other) + self
 
     def __sub__(self, other):
         other = other if isinstance(other, Value) else Value(other)
-        return Value(self.data - other.data, (self, other), (1.0, -1.0), "-")
+        return Value._node(self.data - other.data, (self, other), (1.0, -1.0), "-")
 
     def __rsub__(self, other):
         return Value(other) - self
 
     def __mul__(self, other):
         other = other if isinstance(other, Value) else Value(other)
-        return Value(self.data * other.data, (self, other), (other.data, self.data), "*")
+        return Value._node(self.data * other.data, (self, other), (other.data, self.data), "*")
 
     def __rmul__(self, other):
         return Value(other) * self
@@ -87,13 +97,13 @@ class Value:
         if other.data == 0:
             raise ZeroDivisionError("division by a Value equal to 0")
         q = self.data / other.data
-        return Value(q, (self, other), (1.0 / other.data, -q / other.data), "/")
+        return Value._node(q, (self, other), (1.0 / other.data, -q / other.data), "/")
 
     def __rtruediv__(self, other):
         return Value(other) / self
 
     def __neg__(self):
-        return Value(-self.data, (self,), (-1.0,), "neg")
+        return Value._node(-self.data, (self,), (-1.0,), "neg")
 
     def __pow__(self, k):
         if isinstance(k, Value) or isinstance(k, bool) or not isinstance(k, numbers.Real):
@@ -105,47 +115,46 @@ class Value:
     # -- functions ----------------------------------------------------------------------------
     def exp(self):
         e = math.exp(self.data)
-        return Value(e, (self,), (e,), "exp")
+        return Value._node(e, (self,), (e,), "exp")
 
     def ln(self):
         if self.data <= 0:
             raise ValueError(f"ln needs a positive argument; got {self.data:g}")
-        return Value(math.log(self.data), (self,), (1.0 / self.data,), "ln")
+        return Value._node(math.log(self.data), (self,), (1.0 / self.data,), "ln")
 
     def sin(self):
-        return Value(math.sin(self.data), (self,), (math.cos(self.data),), "sin")
+        return Value._node(math.sin(self.data), (self,), (math.cos(self.data),), "sin")
 
     def cos(self):
-        return Value(math.cos(self.data), (self,), (-math.sin(self.data),), "cos")
+        return Value._node(math.cos(self.data), (self,), (-math.sin(self.data),), "cos")
 
     def tanh(self):
         t = math.tanh(self.data)
-        return Value(t, (self,), (1.0 - t * t,), "tanh")
+        return Value._node(t, (self,), (1.0 - t * t,), "tanh")
 
     def sigmoid(self):
         x = self.data
         s = 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
-        return Value(s, (self,), (s * (1.0 - s),), "sigmoid")
+        return Value._node(s, (self,), (s * (1.0 - s),), "sigmoid")
 
     def relu(self):
         # derivative 0 at the kink, as in torch
-        return Value(self.data if self.data > 0 else 0.0, (self,), (1.0 if self.data > 0 else 0.0,), "relu")
+        return Value._node(self.data if self.data > 0 else 0.0, (self,), (1.0 if self.data > 0 else 0.0,), "relu")
 
     # -- reverse pass -------------------------------------------------------------------------
     def topological_order(self):
-        """Every node this value depends on, each after all of its parents (iterative DFS)."""
-        order, seen, stack = [], set(), [(self, False)]
+        """Every node this value depends on, each after all of its parents.
+
+        A node is created after its parents, so sorting the reachable nodes by creation number
+        (``_id``) is a topological order: one graph walk and one sort, no recursion.
+        """
+        seen, stack = {self}, [self]
         while stack:
-            node, finished = stack.pop()
-            if finished:
-                order.append(node)
-                continue
-            if node in seen:
-                continue
-            seen.add(node)
-            stack.append((node, True))
-            stack.extend((p, False) for p in node._parents if p not in seen)
-        return order
+            for parent in stack.pop()._parents:
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+        return sorted(seen, key=_creation_number)
 
     def backward(self):
         """Set vbar = dself/dv on every node; leaves accumulate (call again after zeroing them)."""

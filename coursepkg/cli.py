@@ -1,4 +1,4 @@
-"""The `coursepkg` command: figures, exercises, notebooks and check-env.
+"""The `coursepkg` command: figures, exercises, notebooks, check-env, grade and bench.
 
     coursepkg figures list [--chapter N]
     coursepkg figures build [--chapter N] [--name GLOB] [--format svg,pdf,png] [--style slides|book]
@@ -11,6 +11,8 @@
     coursepkg grade SUBMISSIONS... --out DIR [--chapter N] [--timeout S] [--memory MB] [--jobs J]
                     [--checks DIR] [--resume] [--deadline ISO]
     coursepkg grade --gradescope [--autograder-root /autograder]
+    coursepkg bench [--quick] [--gpu] [--json FILE] [--only NAME,...] [--repeat N]
+    coursepkg bench report RESULTS.json [RESULTS_GPU.json ...] --out book/performance.md
 """
 import argparse
 import os
@@ -110,6 +112,18 @@ def _grade(args):
     return 0
 
 
+def _bench(args):
+    from .bench.runner import main_run
+
+    return main_run(args)
+
+
+def _bench_report(args):
+    from .bench.report import main_report
+
+    return main_report(args)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="coursepkg", description="Tools for the machine-learning course.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -169,6 +183,19 @@ def build_parser():
 
     p = sub.add_parser("check-env", help="installed versions vs the versions the book was tested with")
     p.set_defaults(func=_check_env)
+
+    bench = sub.add_parser("bench", help="time the course's algorithms against scikit-learn, torch and micrograd")
+    bench.add_argument("--quick", action="store_true", help="small sizes, one repeat: a few seconds in all")
+    bench.add_argument("--gpu", action="store_true", help="add the GPU rows (needs CUDA; fails clearly without)")
+    bench.add_argument("--json", metavar="FILE", help="also write the results (with the machine) as JSON")
+    bench.add_argument("--only", metavar="NAME,...", help="comma-separated benchmarks, e.g. knn,mlp")
+    bench.add_argument("--repeat", type=int, help="timed runs per side (default 3; 1 with --quick)")
+    bench.add_argument("--gpu-device", default="cuda", help=argparse.SUPPRESS)  # "cpu": test the GPU rows here
+    bench.set_defaults(func=_bench)
+    p = bench.add_subparsers(dest="action").add_parser("report", help="write the book's performance page from JSON")
+    p.add_argument("results", nargs="+", help="results JSON files, one per machine")
+    p.add_argument("--out", default="book/performance.md", help="the page to write (default book/performance.md)")
+    p.set_defaults(func=_bench_report)
     return parser
 
 
