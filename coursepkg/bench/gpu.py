@@ -1,7 +1,8 @@
 """The GPU rows: the course's torch code on a CUDA GPU vs the same code on this machine's CPU.
 
 * ``gpu_knn``: :func:`coursepkg.torch_neighbors.kneighbors_torch`, 10,000 queries x 60,000 points x
-  784 features (MNIST-sized), k = 5, float64. Agreement: identical neighbour indices.
+  784 features (MNIST-sized), k = 5, float64. Agreement: the same neighbour distances, and
+  the same indices except where two neighbours tie to rounding.
 * ``gpu_kernel_ridge``: :class:`coursepkg.torch_kernels.TorchKernelRidge` fit + predict, n = 20,000
   (the 5-D problem of the kernel ridge row), float64. Agreement: predictions allclose (rtol 1e-6).
 * ``gpu_bootstrap``: :func:`coursepkg.torch_bootstrap.kernel_ridge_many_torch`, B = 1,000 fits,
@@ -47,10 +48,13 @@ def knn_row(sizes, device, repeat):
     m, n, p = sizes["knn"]
     rng = np.random.default_rng(0)
     X, Q = rng.normal(size=(n, p)), rng.normal(size=(m, p))
-    run = lambda dev: (lambda: kneighbors_torch(Q, X, 5, device=dev)[1])  # noqa: E731
-    t, t_cpu, ind, ind_cpu, peak = _side_by_side(run(device), run("cpu"), device, repeat)
+    run = lambda dev: (lambda: kneighbors_torch(Q, X, 5, device=dev))  # noqa: E731
+    t, t_cpu, (dist, ind), (dist_cpu, ind_cpu), peak = _side_by_side(run(device), run("cpu"), device, repeat)
+    # The GPU sums in another order: where two neighbours tie to rounding the indices may swap,
+    # so the neighbour distances must agree, and the indices wherever they are not such a tie.
+    agree = np.allclose(dist, dist_cpu, rtol=1e-9, atol=1e-12) and np.mean(ind == ind_cpu) > 0.999
     return make_row("gpu_knn", f"torch k-NN, {m:,} x {n:,} x {p}, k = 5", t, SAME_ON_CPU, t_cpu,
-                    ">= 30", np.array_equal(ind, ind_cpu), peak, device, "identical neighbour indices")
+                    ">= 30", agree, peak, device, "same neighbour distances; indices equal up to ties")
 
 
 def kernel_ridge_row(sizes, device, repeat):
