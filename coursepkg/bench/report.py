@@ -43,7 +43,8 @@ EXPLAIN = {
     "newton": "Logistic regression by Newton's method (Chapter 7), n = 20,000, d = 20, against "
               "scikit-learn's L-BFGS. Same coefficients required.",
     "gpu_knn": "Torch k-NN at MNIST size (10,000 x 60,000 x 784, float64) on the GPU against the same "
-               "code on the CPU. Same neighbours required.",
+               "code on the CPU. Same neighbour distances required; indices may swap only where two "
+               "neighbours tie to rounding.",
     "gpu_kernel_ridge": "Torch kernel ridge, n = 20,000 (float64), GPU against CPU.",
     "gpu_bootstrap": "The batched torch bootstrap, 1,000 kernel ridge fits with n = 500, GPU against CPU.",
     "gpu_train": "The Chapter 7 training run (the small CNN on the digits, 30 epochs of Adam), GPU against "
