@@ -73,8 +73,8 @@ How to read the tables:
   on the CPU, torch's peak allocation on a GPU; "-" where neither applies (torch on the CPU).
 - Times are the best of 3 runs after a warm-up, ours and the reference alternating, in seconds
   (3 significant digits), with Python's garbage collector paused during each run as `timeit`
-  does (otherwise its cost depends on whatever else the process holds). The CPU side of a GPU
-  row is timed once.
+  does (otherwise its cost depends on whatever else the process holds); the `autodiff` row also
+  times freeing each side's graph (see below). The CPU side of a GPU row is timed once.
 """
 
 
