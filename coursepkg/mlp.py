@@ -112,7 +112,18 @@ def join_theta(W, b):
 
 
 def thetas_from_weights(weights, biases):
-    """Thetas from per-layer weight matrices W^(l) (shape (s_{l+1}, s_l)) and bias vectors."""
+    """Thetas from per-layer weight matrices W^(l) (shape (s_{l+1}, s_l)) and bias vectors.
+
+    Examples
+    --------
+    >>> thetas_from_weights([np.eye(2)], [np.array([0.5, -0.5])])[0]
+    array([[ 0.5,  1. ,  0. ],
+           [-0.5,  0. ,  1. ]])
+    """
+    weights, biases = list(weights), list(biases)
+    if len(weights) != len(biases):
+        raise ValueError(f"weights and biases must hold one entry per layer; got {len(weights)} weight "
+                         f"matrices and {len(biases)} bias vectors")
     return [join_theta(W, b) for W, b in zip(weights, biases)]
 
 

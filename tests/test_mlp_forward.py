@@ -270,3 +270,8 @@ def test_bad_init_scale(scale):
 def test_thetas_from_weights_checks_bias_length():
     with pytest.raises(ValueError, match="b must have shape"):
         thetas_from_weights([np.ones((4, 3))], [np.ones(3)])
+
+
+def test_thetas_from_weights_needs_one_bias_per_layer():
+    with pytest.raises(ValueError, match="2 weight matrices and 1 bias vectors"):
+        thetas_from_weights([np.eye(2), np.eye(2)], [np.zeros(2)])
