@@ -127,25 +127,17 @@ def _encode_targets(Y, n, s_L):
     return Y
 
 
-def _with_ones(A):
-    """[1 A]: A with a leading column of ones, written once into a fresh contiguous array."""
-    A1 = np.empty((A.shape[0], A.shape[1] + 1))
-    A1[:, 0] = 1.0
-    A1[:, 1:] = A
-    return A1
-
-
 def _forward_fast(Thetas, X, g, output):
     """forward_batch without re-validating; returns the [1 A^(l)] and the Z^(l+1) = [1 A^(l)] Theta^(l)^T.
 
     Keeping [1 A] (instead of A plus a separate bias) makes every layer one matrix product
     with a contiguous Theta, forward and backward, which is what BLAS is fastest at.
     """
-    A1, Z = [_with_ones(X)], []
+    A1, Z = [add_bias(X)], []
     for l, Theta in enumerate(Thetas):
         Z.append(A1[-1] @ Theta.T)
         if l < len(Thetas) - 1:
-            A1.append(_with_ones(g(Z[-1])))
+            A1.append(add_bias(g(Z[-1])))
     return A1, Z, _output(Z[-1], output)
 
 

@@ -132,7 +132,10 @@ def add_bias(a):
     a = np.asarray(a, dtype=float)
     if a.ndim == 1:
         return np.concatenate([[1.0], a])
-    return np.column_stack([np.ones(len(a)), a])
+    a1 = np.empty((a.shape[0], a.shape[1] + 1))  # written once, contiguous: [1 A] feeds a GEMM
+    a1[:, 0] = 1.0
+    a1[:, 1:] = a
+    return a1
 
 
 def _output_fn(name):

@@ -118,7 +118,6 @@ def build(out, chapter=None, pattern=None, formats=FORMATS, style="slides", dpi=
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise ValueError(f"formats must be a non-empty subset of {FORMATS}; got {list(formats)}")
-    check_positive_int(jobs, "jobs")
     names = [spec.name for spec in select(chapter, pattern)]
     if not names:
         raise ValueError(f"no figure matches chapter={chapter!r}, name={pattern!r}")
@@ -129,6 +128,7 @@ def write_figures(names, out, formats=FORMATS, style="slides", dpi=None, transpa
                   jobs=1):
     """Write the figures called ``names`` to ``out``/<name>.<fmt> (what :func:`build` does once it
     has selected them); ``jobs`` > 1 spreads them over worker processes. The paths, in order."""
+    jobs = check_positive_int(jobs, "jobs")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     args = (out, tuple(formats), style, dpi, transparent)
@@ -141,7 +141,8 @@ def write_figures(names, out, formats=FORMATS, style="slides", dpi=None, transpa
         results = []
         for name in names:
             results.append(_write_one(name, *args))
-            bar is not None and bar.update()
+            if bar is not None:
+                bar.update()
     else:
         results = _build_in_workers(names, args, min(jobs, len(names)), bar)
     if bar is not None:
@@ -157,5 +158,6 @@ def _build_in_workers(names, args, jobs, bar):
         futures = {pool.submit(_write_one, name, *args): name for name in names}
         for future in as_completed(futures):
             future.result()  # a worker's error is raised here, at once
-            bar is not None and bar.update()
+            if bar is not None:
+                bar.update()
         return [future.result() for future in futures]  # in the order of ``names``
