@@ -1,18 +1,22 @@
-"""Run one submission's code in a child process, with limits, and read back its answers as data.
+"""Run one submission's code in a child process under bubblewrap, with limits; read back its answers as data.
 
-The child (:mod:`coursepkg.grading.child`) starts as ``python -I`` (no user site, no ``PYTHON*``
-variables) in its own session, with a minimal environment and a throwaway working directory, and
-has a wall-clock timeout. Its stdout and stderr share one pipe, drained by a thread so that a
-flooding child never blocks, and kept up to ``output_cap`` bytes. When it ends, for whatever
-reason, its whole process group is killed, and so is every process still carrying this run's
-token in its environment (a grandchild that called ``setsid`` to leave the group).
+The child (:mod:`coursepkg.grading.child`) runs as ``python -I`` inside a bubblewrap sandbox:
+new user (uid 65534), PID, network, IPC and UTS namespaces; the system, the Python installation
+and the ``coursepkg`` package mounted read-only; a private writable work folder (``/grading``,
+holding only the job) and a private ``/tmp``. The output folder, the private checks, the
+solutions and the other submissions are not mounted at all. ``--die-with-parent`` and a new
+session mean that nothing the child starts outlives its grading, even if the grader is killed.
+
+Limits: the child caps its own CPU time (``RLIMIT_CPU``: grades do not depend on how loaded the
+machine is), address space, file sizes; a generous wall-clock ceiling only stops a child that
+sleeps. stdout and stderr share one pipe, drained by a thread, kept up to ``output_cap`` bytes.
 """
+import functools
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -21,17 +25,32 @@ from pathlib import Path
 
 from . import protocol
 
-__all__ = ["ChildResult", "run_child"]
+__all__ = ["ChildResult", "SandboxUnavailable", "INSTALL_HINT", "check_sandbox", "run_child", "kill_all_children",
+           "kill_leftovers"]
 
 _CHILD = Path(__file__).with_name("child.py")
+_PACKAGE = Path(__file__).resolve().parents[1]  # coursepkg/
 TOKEN_VAR = "COURSEPKG_GRADING_RUN"
+INSIDE = "/grading"  # the work folder as the child sees it
+INSTALL_HINT = ("coursepkg grade runs every submission under bubblewrap (bwrap), which is missing or cannot create "
+                "namespaces here. Install it (Debian/Ubuntu: sudo apt-get install bubblewrap; Fedora: sudo dnf install "
+                "bubblewrap) and allow user namespaces (sysctl kernel.unprivileged_userns_clone=1, or run the "
+                "container with --privileged / a seccomp profile that permits them); or pass --no-sandbox to grade "
+                "without isolation (only for notebooks you trust; it is recorded in every output).")
+_ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf", "passwd", "group", "hosts",
+        "fonts", "alternatives", "matplotlibrc", "mime.types")
+_ACTIVE, _ACTIVE_LOCK = set(), threading.Lock()
+
+
+class SandboxUnavailable(RuntimeError):
+    """bubblewrap is missing or unusable; the message says how to install it."""
 
 
 @dataclass
 class ChildResult:
     """What came back from one child run."""
 
-    status: str  # "finished", "timeout", "exited" (ended before writing all answers)
+    status: str  # "finished", "timeout", "exited" (ended before writing all answers), "stopped" (batch interrupted)
     returncode: int
     seconds: float
     output: str
@@ -39,6 +58,83 @@ class ChildResult:
     cell_errors: list = field(default_factory=list)
     answers: list = field(default_factory=list)  # one entry per exercise, None where none came back
     problem: str = ""  # why answers are missing, if they are
+
+
+def _python_mounts():
+    """Read-only binds for the Python installation and coursepkg, never a folder above the package."""
+    roots = {Path(p).resolve() for p in (sys.base_prefix, sys.prefix, sys.base_exec_prefix, sys.exec_prefix)}
+    for entry in sys.path:
+        if entry and Path(entry).is_dir():
+            entry = Path(entry).resolve()
+            if not any(entry == r or r in entry.parents for r in roots) and not (entry / "coursepkg").is_dir():
+                roots.add(entry)
+    roots.add(_PACKAGE)
+    system = (Path("/usr"), Path("/bin"), Path("/lib"), Path("/lib64"), Path("/sbin"))
+    kept = sorted(r for r in roots if not any(r == s or s in r.parents for s in system))
+    kept = [r for r in kept if not any(o != r and o in r.parents for o in kept)]
+    args = []
+    for r in kept:
+        args += ["--ro-bind", str(r), str(r)]
+    return args, kept
+
+
+def _mask_args(kept, hidden):
+    """Cover every hidden path that lies inside a bound folder with an empty tmpfs (folders) or /dev/null (files)."""
+    args = []
+    for path in hidden:
+        try:
+            path = Path(path).resolve()
+        except OSError:
+            continue
+        if any(path == r or r in path.parents for r in kept) and path.exists():
+            args += ["--tmpfs", str(path)] if path.is_dir() else ["--ro-bind", "/dev/null", str(path)]
+    return args
+
+
+def bwrap_command(workdir, env, hidden=()):
+    """The bubblewrap command line that runs the child with ``workdir`` as its only writable folder."""
+    bwrap = shutil.which("bwrap")
+    if bwrap is None:
+        raise SandboxUnavailable(INSTALL_HINT)
+    args = [bwrap, "--unshare-user", "--uid", "65534", "--gid", "65534", "--unshare-pid", "--unshare-net",
+            "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "grading",
+            "--die-with-parent", "--new-session", "--clearenv"]
+    for top in ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        path = Path("/") / top
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            args += ["--ro-bind", str(path), str(path)]
+    for name in _ETC:
+        args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+    python, kept = _python_mounts()
+    args += python + _mask_args(kept, hidden)
+    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(256 * 2**20), "--tmpfs", "/tmp",
+             "--bind", str(workdir), INSIDE, "--chdir", INSIDE]
+    for key, value in env.items():
+        args += ["--setenv", key, value]
+    return args + ["--"]
+
+
+@functools.lru_cache(maxsize=None)
+def check_sandbox():
+    """Raise SandboxUnavailable (with the install hint) unless bubblewrap can run the child's Python here."""
+    if shutil.which("bwrap") is None:
+        raise SandboxUnavailable(INSTALL_HINT)
+    probe = Path(os.environ.get("TMPDIR", "/tmp")) / f"coursepkg-bwrap-probe-{uuid.uuid4().hex}"
+    probe.mkdir(mode=0o700)
+    try:
+        command = bwrap_command(probe, {"PATH": "/usr/bin:/bin"}) + [
+            sys.executable, "-I", "-c", "import numpy, os; assert os.getuid() == 65534 and os.listdir('/grading') == []"]
+        done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SandboxUnavailable(f"{INSTALL_HINT}\n(bwrap failed: {exc})") from None
+    finally:
+        shutil.rmtree(probe, ignore_errors=True)
+    if done.returncode != 0:
+        detail = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or [f"exit status {done.returncode}"]
+        raise SandboxUnavailable(f"{INSTALL_HINT}\n(bwrap failed: {detail[0]})")
+    return True
 
 
 def _drain(stream, cap, sink):
@@ -53,15 +149,23 @@ def _drain(stream, cap, sink):
     sink.append((bytes(kept), total))
 
 
-def _kill_token_holders(token):
-    """Kill processes whose environment carries ``token`` (Linux /proc; elsewhere a no-op)."""
-    needle = f"{TOKEN_VAR}={token}".encode()
+def _kill_matching(needle):
+    """SIGKILL every process whose environment or command line holds ``needle`` (Linux /proc; elsewhere a no-op)."""
     for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            if needle in (entry / "environ").read_bytes().split(b"\0"):
-                os.kill(int(entry.name), signal.SIGKILL)
-        except (OSError, ValueError):
+        if entry.name == str(os.getpid()):
             continue
+        for name in ("environ", "cmdline"):
+            try:
+                if needle in (entry / name).read_bytes():
+                    os.kill(int(entry.name), signal.SIGKILL)
+                    break
+            except (OSError, ValueError):
+                continue
+
+
+def kill_leftovers(work_root):
+    """Kill what a killed earlier run left running in ``work_root`` (bwrap's --die-with-parent already should)."""
+    _kill_matching(str(Path(work_root).resolve()).encode() + b"/")
 
 
 def _kill_group(pid):
@@ -71,38 +175,89 @@ def _kill_group(pid):
         pass
 
 
-def run_child(cells, exercises, timeout=60.0, memory_mb=2048, call_timeout=10.0, output_cap=65536):
+def kill_all_children():
+    """Kill every child running now (Ctrl-C, SIGTERM); their results come back as "stopped"."""
+    with _ACTIVE_LOCK:
+        active = list(_ACTIVE)
+    for proc, token in active:
+        proc.stopped = True
+        _kill_group(proc.pid)
+        _kill_matching(f"{TOKEN_VAR}={token}".encode())
+
+
+def _signal_name(number):
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def _problem(proc, code, sandboxed, cpu_s):
+    if sandboxed and code is not None and code > 128:  # bwrap reports a child killed by signal s as 128 + s
+        code = -(code - 128)
+    if code is not None and code < 0:
+        if -code == signal.SIGXCPU:
+            return "timeout", f"timed out: used more than its {cpu_s:g} s of CPU time"
+        return "exited", f"the notebook's process was killed by {_signal_name(-code)} before all answers were written"
+    return "exited", f"the notebook's process exited with code {code} before all answers were written"
+
+
+def _read_answers(workdir, n, result, max_bytes):
+    answers = workdir / "answers"
+    try:
+        result.cell_errors = list(protocol.load(answers / "cells.npz", max_bytes)["cell_errors"])
+    except (OSError, ValueError, TypeError, KeyError):
+        pass
+    for k in range(n):
+        try:
+            result.answers[k] = protocol.load(answers / f"{k}.npz", max_bytes)
+        except (OSError, ValueError):
+            result.answers[k] = None
+    return protocol.is_regular(answers / "done.npz")
+
+
+def run_child(cells, exercises, workdir, timeout=60.0, memory_mb=2048, call_timeout=10.0, output_cap=65536,
+              wall_timeout=None, sandbox=True, hidden=(), answer_bytes=64_000_000):
     """Run ``cells`` (list of (index, source)) and call each exercise's function on its inputs.
 
-    ``exercises`` is a list of ``{"name": str, "cases": [{"args": tuple, "kwargs": dict}]}``.
+    ``exercises`` is a list of ``{"name": str, "cases": [{"args": tuple, "kwargs": dict}]}``;
+    ``workdir`` a fresh empty folder (removed afterwards); ``timeout`` and ``call_timeout`` are
+    CPU seconds, ``wall_timeout`` the ceiling against sleeping (default ``max(60, 3 * timeout)``);
+    ``hidden`` paths are masked if they lie inside a folder the sandbox mounts.
     Returns a :class:`ChildResult` whose ``answers[k]`` is the decoded answer for exercise k.
     """
-    workdir = Path(tempfile.mkdtemp(prefix="coursepkg-grade-"))
+    workdir = Path(workdir)
+    workdir.mkdir(mode=0o700, parents=True)
     token = uuid.uuid4().hex
+    wall = float(wall_timeout) if wall_timeout else max(60.0, 3.0 * timeout)
     try:
         protocol.save(workdir / "job.npz", {"cells": [list(c) for c in cells], "exercises": exercises})
-        env = {
-            "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(workdir), "TMPDIR": str(workdir),
-            "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(workdir),
-            "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-            TOKEN_VAR: token,
-        }
-        cpu_s = max(1, int(timeout) + 1)
-        command = [sys.executable, "-I", "-B", str(_CHILD), str(workdir), str(int(memory_mb)), str(cpu_s), str(call_timeout)]
+        inside = INSIDE if sandbox else str(workdir)
+        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": inside, "TMPDIR": "/tmp" if sandbox else inside,
+               "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "MPLBACKEND": "Agg", "MPLCONFIGDIR": inside,
+               "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", TOKEN_VAR: token}
+        child = [sys.executable, "-I", "-B", str(_CHILD), inside, str(int(memory_mb)), repr(float(timeout)),
+                 repr(float(call_timeout))]
+        command = bwrap_command(workdir, env, hidden) + child if sandbox else child
         start = time.perf_counter()
         proc = subprocess.Popen(command, cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, start_new_session=True)
+        proc.stopped = False
+        with _ACTIVE_LOCK:
+            _ACTIVE.add((proc, token))
         sink = []
         reader = threading.Thread(target=_drain, args=(proc.stdout, output_cap, sink), daemon=True)
         reader.start()
         timed_out = False
         try:
-            proc.wait(timeout=timeout)
+            proc.wait(timeout=wall)
         except subprocess.TimeoutExpired:
             timed_out = True
         _kill_group(proc.pid)
-        _kill_token_holders(token)
+        _kill_matching(f"{TOKEN_VAR}={token}".encode())
         proc.wait()
+        with _ACTIVE_LOCK:
+            _ACTIVE.discard((proc, token))
         seconds = time.perf_counter() - start
         reader.join(timeout=5)
         kept, total = sink[0] if sink else (b"", 0)
@@ -110,29 +265,13 @@ def run_child(cells, exercises, timeout=60.0, memory_mb=2048, call_timeout=10.0,
         if total > len(kept):
             output += f"\n[... output truncated: {total} bytes in all, first {len(kept)} kept]"
         result = ChildResult("finished", proc.returncode, seconds, output, total, answers=[None] * len(exercises))
-        answers = workdir / "answers"
-        done = (answers / "done.npz").is_file()
-        try:
-            result.cell_errors = list(protocol.load(answers / "cells.npz")["cell_errors"])
-        except (OSError, ValueError, TypeError, KeyError):
-            pass
-        for k in range(len(exercises)):
-            try:
-                result.answers[k] = protocol.load(answers / f"{k}.npz")
-            except (OSError, ValueError):
-                result.answers[k] = None
-        if timed_out:
-            result.status, result.problem = "timeout", f"timed out after {timeout:g} s"
+        done = _read_answers(workdir, len(exercises), result, answer_bytes)
+        if proc.stopped:
+            result.status, result.problem = "stopped", "the batch was stopped before this notebook finished"
+        elif timed_out:
+            result.status, result.problem = "timeout", f"timed out: still running after {wall:g} s of wall-clock time (sleeping?)"
         elif not done:
-            result.status = "exited"
-            code = proc.returncode
-            if code is not None and code < 0:
-                how = f"was killed by signal {signal.Signals(-code).name}" if -code in signal.Signals._value2member_map_ else f"was killed by signal {-code}"
-                if -code == signal.SIGXCPU:
-                    how += " (CPU time limit)"
-            else:
-                how = f"exited with code {code}"
-            result.problem = f"the notebook's process {how} before all answers were written"
+            result.status, result.problem = _problem(proc, proc.returncode, sandbox, timeout)
         return result
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
