@@ -142,7 +142,9 @@ def resolve_students(entries, defined):
             winner = latest[(str(e.path.parent), e.base)]
             if winner is not e:
                 others.append((e, "superseded", f"resubmitted as {winner.path.name}"))
-        candidates = sorted(latest.values(), key=lambda e: (-defined(e.path), str(e.path)))
+        candidates = list(latest.values())
+        if len(candidates) > 1:  # reading a notebook only when there is a choice to make
+            candidates.sort(key=lambda e: (-defined(e.path), str(e.path)))
         best = candidates[0]
         for e in candidates[1:]:
             n, m = defined(e.path), defined(best.path)

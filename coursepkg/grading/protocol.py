@@ -90,6 +90,11 @@ def encode(value, arrays, depth=0):
         return encode(value.item(), arrays, depth + 1)
     if isinstance(value, np.ndarray):
         array = np.array(value, copy=True, subok=False)
+        if array.dtype == object:  # compare reads it with np.asarray(got, dtype=float); so do we
+            try:
+                array = array.astype(float)
+            except Exception:  # noqa: BLE001 - not numbers: reported as such below
+                pass
         if array.dtype.kind not in _NUMERIC_KINDS:
             return {"unencodable": f"array of dtype {array.dtype}"}
         arrays.append(array)

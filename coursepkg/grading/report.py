@@ -19,18 +19,19 @@ from pathlib import Path
 __all__ = ["atomic_write", "gradebook_columns", "write_gradebook", "feedback_markdown", "gradescope_results"]
 
 
-_UMASK = []
 _UMASK_LOCK = threading.Lock()
 
 
 def _file_mode():
-    """0o666 less the process umask (read once: os.umask can only be read by setting it)."""
-    with _UMASK_LOCK:
-        if not _UMASK:
+    """0o666 less the process umask, read from /proc (os.umask can only read it by setting it, racing other threads)."""
+    try:
+        with open("/proc/self/status") as f:
+            mask = next(int(line.split()[1], 8) for line in f if line.startswith("Umask:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        with _UMASK_LOCK:
             mask = os.umask(0o022)
             os.umask(mask)
-            _UMASK.append(mask)
-    return 0o666 & ~_UMASK[0]
+    return 0o666 & ~mask
 
 
 def atomic_write(path, text):

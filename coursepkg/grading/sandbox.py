@@ -204,15 +204,19 @@ def _problem(proc, code, sandboxed, cpu_s):
 
 def _read_answers(workdir, n, result, max_bytes):
     answers = workdir / "answers"
+    if not os.path.isdir(answers) or os.path.islink(answers):  # the student may have replaced it with a link
+        return False
     try:
         result.cell_errors = list(protocol.load(answers / "cells.npz", max_bytes)["cell_errors"])
     except (OSError, ValueError, TypeError, KeyError):
         pass
     for k in range(n):
+        if not protocol.is_regular(answers / f"{k}.npz"):
+            continue  # never written: the child stopped before this exercise
         try:
             result.answers[k] = protocol.load(answers / f"{k}.npz", max_bytes)
-        except (OSError, ValueError):
-            result.answers[k] = None
+        except (OSError, ValueError) as exc:
+            result.answers[k] = {"status": "error", "error": f"the answer file could not be read: {exc}"}
     return protocol.is_regular(answers / "done.npz")
 
 
