@@ -74,7 +74,7 @@ def encode(value, arrays, depth=0):
     if depth > MAX_DEPTH:
         return {"unencodable": "nesting deeper than 20 levels"}
     t = type(value)
-    if t not in (type(None), bool, str, int, float, list, tuple, dict, np.ndarray):
+    if t not in (type(None), bool, str, int, float, list, tuple, dict, np.ndarray) and not isinstance(value, np.generic):
         try:
             value = _as_data(value)
         except Exception as exc:  # noqa: BLE001 - e.g. a tensor that requires grad: compare could not use it either
