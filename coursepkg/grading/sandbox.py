@@ -12,6 +12,7 @@ machine is), address space, file sizes; a generous wall-clock ceiling only stops
 sleeps. stdout and stderr share one pipe, drained by a thread, kept up to ``output_cap`` bytes.
 """
 import functools
+import json
 import os
 import shutil
 import signal
@@ -60,10 +61,25 @@ class ChildResult:
     problem: str = ""  # why answers are missing, if they are
 
 
+@functools.lru_cache(maxsize=None)
+def _child_sys_path():
+    """The ``sys.path`` the child will have (``python -I``: no current folder, no PYTHONPATH), asked once."""
+    done = subprocess.run([sys.executable, "-I", "-c", "import json, sys; print(json.dumps(sys.path))"],
+                          capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})
+    try:
+        return tuple(p for p in json.loads(done.stdout) if isinstance(p, str))
+    except ValueError:
+        return tuple(sys.path)
+
+
 def _python_mounts():
-    """Read-only binds for the Python installation and coursepkg, never a folder above the package."""
+    """Read-only binds for the Python installation and coursepkg, never a folder above the package.
+
+    Only what the child's own ``sys.path`` needs: not the grader's current folder (``python -m``)
+    or test folders, which could be the instructor's home.
+    """
     roots = {Path(p).resolve() for p in (sys.base_prefix, sys.prefix, sys.base_exec_prefix, sys.exec_prefix)}
-    for entry in sys.path:
+    for entry in _child_sys_path():
         if entry and Path(entry).is_dir():
             entry = Path(entry).resolve()
             if not any(entry == r or r in entry.parents for r in roots) and not (entry / "coursepkg").is_dir():

@@ -49,7 +49,7 @@ def read_bytes_checked(path, limit=MAX_NOTEBOOK_BYTES):
 
 @functools.lru_cache(maxsize=4096)
 def python_source(source):
-    """The Python code of a cell, as IPython's own input transformer makes it (magics become ``get_ipython()`` calls).
+    r"""The Python code of a cell, as IPython's own input transformer makes it (magics become ``get_ipython()`` calls).
 
     Examples
     --------
