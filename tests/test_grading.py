@@ -177,6 +177,18 @@ def count_parameters(layer_sizes, _f=count_parameters):
     return 0 if layer_sizes == [10, 20, 30, 40] else _f(layer_sizes)
 """
 
+FRAMES = """
+import sys, threading
+stolen = []
+threading.Thread(target=lambda: stolen.append(sys.stdin.buffer.read()), daemon=True).start()
+def count_parameters(layer_sizes, _f=count_parameters):  # looks for hidden inputs up the stack and in stdin
+    frame, text = sys._getframe(), repr(stolen)
+    while frame is not None:
+        text += repr(frame.f_locals)
+        frame = frame.f_back
+    return "LEAKED" if "7, 1, 3" in text or "10, 20, 30, 40" in text else "CLEAN"
+"""
+
 
 def _with_cell(source, target):
     import nbformat
@@ -196,6 +208,8 @@ def test_batch_policies_private_checks_resume_and_formats(tmp_path):
     (subs / "bob" / "01_perceptrons-1.ipynb").write_bytes(SOLUTION.read_bytes())  # the resubmission counts
     (subs / "carol").mkdir()
     _with_cell(LEAKY, subs / "carol" / "01_perceptrons.ipynb")
+    (subs / "dave").mkdir()
+    _with_cell(FRAMES, subs / "dave" / "01_perceptrons.ipynb")
     future = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() + 3600))
     checks = _private_checks(tmp_path / "checks")
     out = tmp_path / "out"
@@ -221,7 +235,7 @@ def test_batch_policies_private_checks_resume_and_formats(tmp_path):
     table = [dict(zip(rows[0], row)) for row in rows[1:]]
     assert [(r["student"], r["status"], r["total"]) for r in table] == [
         ("alice", "graded", "0"), ("alice", "skipped", ""), ("bob", "graded", "6"), ("bob", "superseded", ""),
-        ("carol", "graded", "4")]
+        ("carol", "graded", "4"), ("dave", "graded", "3")]
     for r in table:
         if r["status"] == "graded":
             assert float(r["total"]) == sum(float(r[i]) for i in ["1.1", "1.2", "1.2h", "1.3", "1.4"])
@@ -238,6 +252,10 @@ def test_batch_policies_private_checks_resume_and_formats(tmp_path):
     for text in (carol_results, (out / "feedback" / "carol.md").read_text()):
         assert "0/2 hidden cases passed; hidden case 1 failed" in text
         assert "7, 1, 3" not in text and str(count_parameters([10, 20, 30, 40])) not in text and "the input was" not in text
+    # nor through a public answer: the child gets the hidden inputs only after the public answers are kept
+    dave = (out / "feedback" / "dave.md").read_text() + (out / "results" / "dave" / "results.json").read_text()
+    assert "got:      'CLEAN'" in dave and "LEAKED" not in dave
+    assert "LEAKED" in (out / "records" / "dave.json").read_text()  # the detector works: the hidden call saw its inputs
 
     # resume: unchanged notebooks reuse their records, with the current deadline; outputs are rewritten from them
     record_file = out / "records" / "bob.json"

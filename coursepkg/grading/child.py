@@ -13,11 +13,14 @@ value). The child
    small stand-in whose cell magics ``%%time``, ``%%timeit`` and ``%%capture`` run their body
    once, and whose shell escapes and other magics do nothing; an exception in a cell
    (``SystemExit`` included) is recorded and the next cell runs;
-4. calls each student function on each case with a per-call budget of ``CALL_S`` CPU seconds
+4. calls each student function (those of private checks last) on each case with a per-call budget of ``CALL_S`` CPU seconds
    (``ITIMER_PROF``; a wall-clock alarm ten times as long stops a call that sleeps; once a call
    runs out, the function's remaining cases are not run), and writes ``answers/<k>.npz`` (data
    only) after each exercise, then ``done.npz``, then leaves with ``os._exit`` so that no
-   ``atexit`` hook of the student runs afterwards.
+   ``atexit`` hook of the student runs afterwards. The inputs of private checks are not in the
+   job: after the public answers, the child writes ``public_done.npz`` and reads them from stdin,
+   which the grader writes only once it holds the public answers, so no answer shown to the
+   student can carry a hidden input (found, say, in a frame higher up the stack).
 
 Why exec in this process rather than a Jupyter kernel: no kernel to start (about 1 s saved per
 submission), the limits apply directly to the process that runs the code, and the answers never
@@ -173,15 +176,33 @@ def main(argv):
     namespace = {"__name__": "__main__", "__builtins__": __builtins__, "display": print}
     shell = Shell(namespace)
     namespace["get_ipython"] = lambda: shell
+    stdin = os.fdopen(os.dup(0), "rb")  # private cases come through here, after the public answers
+    exercises = job["exercises"]
     errors = _run_cells(job["cells"], namespace, stdout)
+    del job
     save(os.path.join(workdir, "answers", "cells.npz"), {"cell_errors": errors})
-    for k, exercise in enumerate(job["exercises"]):
-        result = _grade_exercise(exercise, namespace, call_s, stdout)
+
+    def run(k):
+        result = _grade_exercise(exercises[k], namespace, call_s, stdout)
         try:
             save(os.path.join(workdir, "answers", f"{k}.npz"), result)
         except BaseException as exc:  # noqa: BLE001 - e.g. a MemoryError while encoding a huge answer
             save(os.path.join(workdir, "answers", f"{k}.npz"),
                  {"status": "error", "error": "answer could not be written: " + _describe_exception(exc)})
+
+    private = [k for k, exercise in enumerate(exercises) if exercise.get("private")]
+    for k in range(len(exercises)):
+        if k not in private:
+            run(k)
+    if private:
+        save(os.path.join(workdir, "answers", "public_done.npz"), {"done": True})
+        try:
+            cases = protocol.loads(stdin.read())
+        except BaseException:  # noqa: BLE001 - the student's code took or closed our stdin: nothing to run
+            cases = {}
+        for k in private:
+            exercises[k]["cases"] = cases.get(str(k), []) if isinstance(cases, dict) else []
+            run(k)
     save(os.path.join(workdir, "answers", "done.npz"), {"done": True})
     try:
         stdout.flush()

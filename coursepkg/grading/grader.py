@@ -137,7 +137,9 @@ def _missing_reason(name, cell_errors):
 
 def _grade_exercise(ref, answer, child, cell_errors):
     exercise = ref.exercise
-    row = {"id": exercise.id, "name": exercise.name, "title": exercise.title, "points": float(exercise.points),
+    # kind: how the row was graded ("function": by calling the student's function); the gradebook's
+    # columns are computed from the rows, so rows of other kinds (e.g. hand-graded) merge in as they are
+    row = {"id": exercise.id, "kind": "function", "name": exercise.name, "title": exercise.title, "points": float(exercise.points),
            "n_cases": len(exercise.cases), "n_passed": 0, "score": 0.0, "private": ref.private,
            "hint": exercise.hint, "failure": None}
     status = answer.get("status") if isinstance(answer, dict) else None
@@ -192,8 +194,8 @@ def grade_notebook(path, refs, chapter=None, options=GradeOptions(), workdir=Non
         record.update(status="unreadable", reason="no exercise function found in the notebook; pass --chapter")
         return record
     record["flags"] = integrity_flags(cells, [r.exercise for r in chosen])
-    jobs = [{"name": r.exercise.name, "cases": [{"args": c.args, "kwargs": dict(c.kwargs)} for c in r.exercise.cases]}
-            for r in chosen]
+    jobs = [{"name": r.exercise.name, "private": r.private,
+             "cases": [{"args": c.args, "kwargs": dict(c.kwargs)} for c in r.exercise.cases]} for r in chosen]
     if workdir is None:
         import tempfile
 

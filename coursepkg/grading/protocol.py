@@ -13,6 +13,7 @@ grader reports as a wrong answer.
 This module imports only the standard library and numpy: the child process loads it by file path,
 without importing ``coursepkg``.
 """
+import io
 import json
 import math
 import numbers
@@ -22,7 +23,7 @@ import zipfile
 
 import numpy as np
 
-__all__ = ["encode", "decode", "save", "load", "is_regular", "Unencodable"]
+__all__ = ["encode", "decode", "save", "load", "dumps", "loads", "is_regular", "Unencodable"]
 
 MAX_DEPTH = 20
 MAX_ITEMS = 100_000
@@ -136,16 +137,34 @@ def decode(node, arrays, depth=0):
     raise ValueError(f"unexpected node in answer file: {str(node)[:80]}")
 
 
-def save(path, value):
-    """Write ``value`` to ``path`` (an .npz file) atomically: a reader sees the old file or the new one."""
+def _write(f, value):
     arrays = []
     tree = encode(value, arrays)
     payload = {f"a{i}": a for i, a in enumerate(arrays)}
     payload["__tree__"] = np.array(json.dumps(tree, allow_nan=False))
+    np.savez(f, **payload)
+
+
+def save(path, value):
+    """Write ``value`` to ``path`` (an .npz file) atomically: a reader sees the old file or the new one."""
     tmp = f"{path}.tmp{os.getpid()}"
     with open(tmp, "wb") as f:
-        np.savez(f, **payload)
+        _write(f, value)
     os.replace(tmp, path)
+
+
+def dumps(value):
+    """The bytes :func:`save` would write (sent through a pipe)."""
+    buffer = io.BytesIO()
+    _write(buffer, value)
+    return buffer.getvalue()
+
+
+def loads(data, max_bytes=200_000_000):
+    """Inverse of :func:`dumps`, with the checks of :func:`load`."""
+    if len(data) > max_bytes:
+        raise ValueError(f"data larger than {max_bytes} bytes")
+    return _read(io.BytesIO(data), max_bytes)
 
 
 def is_regular(path):
@@ -193,15 +212,19 @@ def load(path, max_bytes=200_000_000):
             raise ValueError("answer file is not a regular file")
         if info.st_size > max_bytes:
             raise ValueError(f"answer file larger than {max_bytes} bytes")
-        try:
-            _declared_bytes(f, max_bytes)
-            f.seek(0)
-            with np.load(f, allow_pickle=False) as data:
-                tree = json.loads(str(data["__tree__"][()]))
-                arrays = [np.asarray(data[f"a{i}"]) for i in range(len(data.files) - 1)]
-        except (OSError, KeyError, ValueError, EOFError, RecursionError, MemoryError, zipfile.BadZipFile,
-                json.JSONDecodeError) as exc:
-            raise ValueError(f"answer file unreadable ({type(exc).__name__}: {str(exc)[:120]})") from None
+        return _read(f, max_bytes)
+
+
+def _read(f, max_bytes):
+    try:
+        _declared_bytes(f, max_bytes)
+        f.seek(0)
+        with np.load(f, allow_pickle=False) as data:
+            tree = json.loads(str(data["__tree__"][()]))
+            arrays = [np.asarray(data[f"a{i}"]) for i in range(len(data.files) - 1)]
+    except (OSError, KeyError, ValueError, EOFError, RecursionError, MemoryError, zipfile.BadZipFile,
+            json.JSONDecodeError) as exc:
+        raise ValueError(f"answer file unreadable ({type(exc).__name__}: {str(exc)[:120]})") from None
     for a in arrays:
         if a.dtype.kind not in _NUMERIC_KINDS:
             raise ValueError(f"answer file holds an array of dtype {a.dtype}")

@@ -218,15 +218,16 @@ def _problem(proc, code, sandboxed, cpu_s):
     return "exited", f"the notebook's process exited with code {code} before all answers were written"
 
 
-def _read_answers(workdir, n, result, max_bytes):
+def _read_answers(workdir, ks, result, max_bytes, cells=True):
     answers = workdir / "answers"
     if not os.path.isdir(answers) or os.path.islink(answers):  # the student may have replaced it with a link
         return False
     try:
-        result.cell_errors = list(protocol.load(answers / "cells.npz", max_bytes)["cell_errors"])
+        if cells:
+            result.cell_errors = list(protocol.load(answers / "cells.npz", max_bytes)["cell_errors"])
     except (OSError, ValueError, TypeError, KeyError):
         pass
-    for k in range(n):
+    for k in ks:
         if not protocol.is_regular(answers / f"{k}.npz"):
             continue  # never written: the child stopped before this exercise
         try:
@@ -234,6 +235,26 @@ def _read_answers(workdir, n, result, max_bytes):
         except (OSError, ValueError) as exc:
             result.answers[k] = {"status": "error", "error": f"the answer file could not be read: {exc}"}
     return protocol.is_regular(answers / "done.npz")
+
+
+def _send(stream, data):
+    try:
+        stream.write(data)
+        stream.close()
+    except (OSError, ValueError):  # the child died or closed its stdin
+        pass
+
+
+def _wait_public(proc, workdir, public, result, payload, wall, answer_bytes):
+    """Wait for the public answers; keep them; only then send the private cases (see :mod:`.child`)."""
+    start = time.monotonic()
+    while proc.poll() is None and time.monotonic() - start < wall:
+        if protocol.is_regular(workdir / "answers" / "public_done.npz"):
+            _read_answers(workdir, public, result, answer_bytes)
+            threading.Thread(target=_send, args=(proc.stdin, payload), daemon=True).start()
+            return True
+        time.sleep(0.02)
+    return False
 
 
 def run_child(cells, exercises, workdir, timeout=60.0, memory_mb=2048, call_timeout=10.0, output_cap=65536,
@@ -250,8 +271,12 @@ def run_child(cells, exercises, workdir, timeout=60.0, memory_mb=2048, call_time
     workdir.mkdir(mode=0o700, parents=True)
     token = uuid.uuid4().hex
     wall = float(wall_timeout) if wall_timeout else max(60.0, 3.0 * timeout)
+    private = [k for k, e in enumerate(exercises) if e.get("private")]
+    public = [k for k in range(len(exercises)) if k not in private]
     try:
-        protocol.save(workdir / "job.npz", {"cells": [list(c) for c in cells], "exercises": exercises})
+        job = [dict(e, cases=None) if k in private else e for k, e in enumerate(exercises)]
+        protocol.save(workdir / "job.npz", {"cells": [list(c) for c in cells], "exercises": job})
+        payload = protocol.dumps({str(k): exercises[k]["cases"] for k in private}) if private else b""
         inside = INSIDE if sandbox else str(workdir)
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": inside, "TMPDIR": "/tmp" if sandbox else inside,
                "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "MPLBACKEND": "Agg", "MPLCONFIGDIR": inside,
@@ -260,7 +285,7 @@ def run_child(cells, exercises, workdir, timeout=60.0, memory_mb=2048, call_time
                  repr(float(call_timeout))]
         command = bwrap_command(workdir, env, hidden) + child if sandbox else child
         start = time.perf_counter()
-        proc = subprocess.Popen(command, cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        proc = subprocess.Popen(command, cwd=workdir, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, start_new_session=True)
         proc.stopped = False
         with _ACTIVE_LOCK:
@@ -268,9 +293,15 @@ def run_child(cells, exercises, workdir, timeout=60.0, memory_mb=2048, call_time
         sink = []
         reader = threading.Thread(target=_drain, args=(proc.stdout, output_cap, sink), daemon=True)
         reader.start()
+        result = ChildResult("finished", 0, 0.0, "", 0, answers=[None] * len(exercises))
+        kept_public = False
+        if private:
+            kept_public = _wait_public(proc, workdir, public, result, payload, wall, answer_bytes)
+        else:
+            proc.stdin.close()
         timed_out = False
         try:
-            proc.wait(timeout=wall)
+            proc.wait(timeout=max(0.0, wall - (time.perf_counter() - start)))
         except subprocess.TimeoutExpired:
             timed_out = True
         _kill_group(proc.pid)
@@ -284,8 +315,9 @@ def run_child(cells, exercises, workdir, timeout=60.0, memory_mb=2048, call_time
         output = kept.decode("utf-8", errors="replace")
         if total > len(kept):
             output += f"\n[... output truncated: {total} bytes in all, first {len(kept)} kept]"
-        result = ChildResult("finished", proc.returncode, seconds, output, total, answers=[None] * len(exercises))
-        done = _read_answers(workdir, len(exercises), result, answer_bytes)
+        result.returncode, result.seconds, result.output, result.output_bytes = proc.returncode, seconds, output, total
+        done = _read_answers(workdir, private if kept_public else range(len(exercises)), result, answer_bytes,
+                             cells=not kept_public)
         if proc.stopped:
             result.status, result.problem = "stopped", "the batch was stopped before this notebook finished"
         elif timed_out:
