@@ -178,15 +178,20 @@ def count_parameters(layer_sizes, _f=count_parameters):
 """
 
 FRAMES = """
-import sys, threading
-stolen = []
-threading.Thread(target=lambda: stolen.append(sys.stdin.buffer.read()), daemon=True).start()
-def count_parameters(layer_sizes, _f=count_parameters):  # looks for hidden inputs up the stack and in stdin
-    frame, text = sys._getframe(), repr(stolen)
+import sys
+def count_parameters(layer_sizes, _f=count_parameters):  # looks for hidden inputs up the stack
+    frame, text = sys._getframe(), ""
     while frame is not None:
         text += repr(frame.f_locals)
         frame = frame.f_back
     return "LEAKED" if "7, 1, 3" in text or "10, 20, 30, 40" in text else "CLEAN"
+"""
+THIEF = """
+import sys, threading
+stolen = []
+threading.Thread(target=lambda: stolen.append(sys.stdin.buffer.read()), daemon=True).start()
+def count_parameters(layer_sizes, _f=count_parameters):  # hopes the hidden inputs come through stdin first
+    return repr(stolen)
 """
 
 
@@ -210,6 +215,8 @@ def test_batch_policies_private_checks_resume_and_formats(tmp_path):
     _with_cell(LEAKY, subs / "carol" / "01_perceptrons.ipynb")
     (subs / "dave").mkdir()
     _with_cell(FRAMES, subs / "dave" / "01_perceptrons.ipynb")
+    (subs / "erin").mkdir()
+    _with_cell(THIEF, subs / "erin" / "01_perceptrons.ipynb")
     future = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() + 3600))
     checks = _private_checks(tmp_path / "checks")
     out = tmp_path / "out"
@@ -235,11 +242,11 @@ def test_batch_policies_private_checks_resume_and_formats(tmp_path):
     table = [dict(zip(rows[0], row)) for row in rows[1:]]
     assert [(r["student"], r["status"], r["total"]) for r in table] == [
         ("alice", "graded", "0"), ("alice", "skipped", ""), ("bob", "graded", "6"), ("bob", "superseded", ""),
-        ("carol", "graded", "4"), ("dave", "graded", "3")]
+        ("carol", "graded", "4"), ("dave", "graded", "3"), ("erin", "graded", "3")]
     for r in table:
         if r["status"] == "graded":
             assert float(r["total"]) == sum(float(r[i]) for i in ["1.1", "1.2", "1.2h", "1.3", "1.4"])
-    for student in ("alice", "bob", "carol"):
+    for student in ("alice", "bob", "carol", "dave", "erin"):
         results = json.loads((out / "results" / student / "results.json").read_text())
         jsonschema.validate(results, RESULTS_SCHEMA)
         assert results["score"] == sum(t["score"] for t in results["tests"])
@@ -256,6 +263,8 @@ def test_batch_policies_private_checks_resume_and_formats(tmp_path):
     dave = (out / "feedback" / "dave.md").read_text() + (out / "results" / "dave" / "results.json").read_text()
     assert "got:      'CLEAN'" in dave and "LEAKED" not in dave
     assert "LEAKED" in (out / "records" / "dave.json").read_text()  # the detector works: the hidden call saw its inputs
+    erin = (out / "feedback" / "erin.md").read_text() + (out / "results" / "erin" / "results.json").read_text()
+    assert "got:      '[]'" in erin and "hidden inputs never arrived (the notebook read or closed stdin)" in erin
 
     # resume: unchanged notebooks reuse their records, with the current deadline; outputs are rewritten from them
     record_file = out / "records" / "bob.json"

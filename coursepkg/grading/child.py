@@ -198,10 +198,14 @@ def main(argv):
         save(os.path.join(workdir, "answers", "public_done.npz"), {"done": True})
         try:
             cases = protocol.loads(stdin.read())
-        except BaseException:  # noqa: BLE001 - the student's code took or closed our stdin: nothing to run
+        except BaseException:  # noqa: BLE001 - the student's code took or closed our stdin
             cases = {}
         for k in private:
-            exercises[k]["cases"] = cases.get(str(k), []) if isinstance(cases, dict) else []
+            if not isinstance(cases, dict) or str(k) not in cases:
+                save(os.path.join(workdir, "answers", f"{k}.npz"),
+                     {"status": "error", "error": "the hidden inputs never arrived (the notebook read or closed stdin)"})
+                continue
+            exercises[k]["cases"] = cases[str(k)]
             run(k)
     save(os.path.join(workdir, "answers", "done.npz"), {"done": True})
     try:
