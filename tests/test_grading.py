@@ -346,7 +346,7 @@ def test_a_grader_failure_on_one_notebook_does_not_stop_the_batch(tmp_path, monk
     for name in ("a", "b"):
         (tmp_path / f"{name}.ipynb").write_text("{}")
 
-    def fake(path, refs, chapter=None, options=None, workdir=None, hidden=()):
+    def fake(path, refs, chapter=None, options=None, workdir=None, hidden=(), group=""):
         if Path(path).stem == "a":
             raise RuntimeError("boom")
         return {"submission": str(path), "status": "graded", "reason": "", "score": 1.0, "max_score": 1.0,

@@ -92,6 +92,13 @@ for root in {paths!r}:
             pass
 print("TAMPERED", hits)
 print("UID", os.getuid(), "IFACES", [name for _, name in socket.if_nameindex()])
+shown = b""
+for path in glob.glob("/proc/*/cmdline") + glob.glob("/proc/*/environ"):
+    try:
+        shown += open(path, "rb").read()
+    except OSError:
+        pass
+print("PATHS SHOWN", [p for p in {paths!r} if p.encode() in shown])
 """
 # A double-forked process in its own session with an empty environment keeps trying to write outside.
 ESCAPE = """
@@ -314,7 +321,7 @@ def test_batch_output_is_complete_and_nothing_is_written_outside_out(hostile):
 def test_no_submission_reaches_the_grader_or_another_submission(hostile):
     base, _, records, _ = hostile
     out = records["reach_grader"]["output"]
-    assert "NO SECRET" in out and "SEEN []" in out and "TAMPERED []" in out
+    assert "NO SECRET" in out and "SEEN []" in out and "TAMPERED []" in out and "PATHS SHOWN []" in out
     assert "UID 65534 IFACES ['lo']" in out  # its own user and network namespaces
     assert "LEAK FOUND" not in records["zz_tmp_reader"]["output"]  # /tmp and HOME are per submission
     assert not _processes_with(f"ESCAPE-TOKEN-{base.name}")  # the double-forked process died with its sandbox

@@ -14,6 +14,7 @@ import nbformat
 import pytest
 
 from coursepkg.grading import GradeOptions, grade_batch
+from coursepkg.grading.sandbox import TOKEN_VAR, work_marker
 
 pytestmark = [pytest.mark.ch1, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,12 +47,12 @@ def _wait_for_child(out, proc, seconds=60):
 
 
 def _running(work):
-    """Host pids whose command line names the work folder (bwrap's, or the child's without the sandbox)."""
-    needle = str(work).encode()
+    """Host pids of children of this work folder: their environment holds its marker (bwrap and the sandbox's processes)."""
+    needle = f"{TOKEN_VAR}={work_marker(work)}.".encode()
     found = []
     for entry in Path("/proc").glob("[0-9]*"):
         try:
-            if needle in (entry / "cmdline").read_bytes():
+            if needle in (entry / "environ").read_bytes():
                 found.append(int(entry.name))
         except OSError:
             continue

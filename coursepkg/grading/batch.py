@@ -32,7 +32,7 @@ from ..exercises import all_exercises
 from .grader import GradeOptions, grade_notebook, references_for
 from .identity import file_names, find_submissions, notebooks_in, resolve_students
 from .report import feedback_markdown, gradescope_results, write_gradebook, write_json
-from .sandbox import check_sandbox, kill_all_children, kill_leftovers
+from .sandbox import check_sandbox, kill_all_children, kill_leftovers, work_marker
 from .submission import SubmissionError, count_defined, read_bytes_checked, read_code_cells
 
 __all__ = ["load_private_checks", "find_submissions", "grade_batch", "grade_gradescope", "parse_deadline",
@@ -219,7 +219,7 @@ def grade_batch(paths, out, chapter=None, options=GradeOptions(), jobs=1, checks
         if record is None:
             try:
                 record = grade_notebook(entry.path, refs, chapter=chapter, options=options, hidden=hidden,
-                                        workdir=Path(tempfile.mkdtemp(dir=work)) / "w")
+                                        workdir=Path(tempfile.mkdtemp(dir=work)) / "w", group=work_marker(work))
             except Exception as exc:  # noqa: BLE001 - a grader bug on one notebook must not stop the batch
                 record = {"submission": str(entry.path), "status": "error", "score": 0.0, "max_score": 0.0,
                           "reason": f"grader error: {type(exc).__name__}: {str(exc)[:300]}", "exercises": [],

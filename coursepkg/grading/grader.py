@@ -161,11 +161,12 @@ def _grade_exercise(ref, answer, child, cell_errors):
     return row
 
 
-def grade_notebook(path, refs, chapter=None, options=GradeOptions(), workdir=None, hidden=()):
+def grade_notebook(path, refs, chapter=None, options=GradeOptions(), workdir=None, hidden=(), group=""):
     """Grade the notebook at ``path`` against ``refs`` (``{id: Reference}``, every chapter).
 
     ``workdir``: a folder that does not exist yet, the child's only writable place (default: a new
-    temporary one); ``hidden``: paths the sandbox must not show even if they lie in a folder it mounts.
+    temporary one); ``hidden``: paths the sandbox must not show even if they lie in a folder it mounts;
+    ``group``: a tag for the child's processes (:func:`.sandbox.work_marker`).
     Returns a record (a dict of plain data): status, score, max_score, one row per exercise,
     integrity flags, the reason for any 0, the child's captured output. Never raises for a bad
     submission.
@@ -202,7 +203,7 @@ def grade_notebook(path, refs, chapter=None, options=GradeOptions(), workdir=Non
         workdir = Path(tempfile.mkdtemp(prefix="coursepkg-grade-")) / "work"
     child = run_child([c for c in cells if not is_self_check(c[1])], jobs, workdir, timeout=options.timeout,
                       memory_mb=options.memory_mb, call_timeout=options.call_timeout, output_cap=options.output_cap,
-                      wall_timeout=options.wall_timeout, sandbox=options.sandbox, hidden=hidden)
+                      wall_timeout=options.wall_timeout, sandbox=options.sandbox, hidden=hidden, group=group)
     if workdir.parent.name.startswith("coursepkg-grade-"):
         workdir.parent.rmdir()
     record.update(output=child.output, output_bytes=child.output_bytes, seconds=round(child.seconds, 2))

@@ -27,7 +27,7 @@ from pathlib import Path
 from . import protocol
 
 __all__ = ["ChildResult", "SandboxUnavailable", "INSTALL_HINT", "check_sandbox", "run_child", "kill_all_children",
-           "kill_leftovers"]
+           "kill_leftovers", "work_marker"]
 
 _CHILD = Path(__file__).with_name("child.py")
 _PACKAGE = Path(__file__).resolve().parents[1]  # coursepkg/
@@ -179,9 +179,16 @@ def _kill_matching(needle):
                 continue
 
 
+def work_marker(work_root):
+    """The token prefix of every child whose work folder lies in ``work_root`` (a hash: no path in any environment)."""
+    import hashlib
+
+    return hashlib.sha256(str(Path(work_root).resolve()).encode()).hexdigest()[:16]
+
+
 def kill_leftovers(work_root):
     """Kill what a killed earlier run left running in ``work_root`` (bwrap's --die-with-parent already should)."""
-    _kill_matching(str(Path(work_root).resolve()).encode() + b"/")
+    _kill_matching(f"{TOKEN_VAR}={work_marker(work_root)}.".encode())
 
 
 def _kill_group(pid):
@@ -257,19 +264,40 @@ def _wait_public(proc, workdir, public, result, payload, wall, answer_bytes):
     return False
 
 
+def _start(bwrap, child, workdir, env):
+    """Start the child, under ``bwrap`` (its argv, ending with ``--``) if given.
+
+    bubblewrap reads its options from a pipe (``--args FD``), so the host paths they name (the
+    work folder, masked folders) do not show in a command line the sandbox could read.
+    """
+    pass_fds, read_end = (), None
+    if bwrap:
+        read_end, write_end = os.pipe()
+        data = b"".join(a.encode() + b"\0" for a in bwrap[1:-1])
+        threading.Thread(target=_send, args=(os.fdopen(write_end, "wb"), data), daemon=True).start()
+        child, pass_fds = [bwrap[0], "--args", str(read_end), "--", *child], (read_end,)
+    try:
+        return subprocess.Popen(child, cwd=workdir, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, start_new_session=True, pass_fds=pass_fds)
+    finally:
+        if read_end is not None:
+            os.close(read_end)
+
+
 def run_child(cells, exercises, workdir, timeout=60.0, memory_mb=2048, call_timeout=10.0, output_cap=65536,
-              wall_timeout=None, sandbox=True, hidden=(), answer_bytes=64_000_000):
+              wall_timeout=None, sandbox=True, hidden=(), answer_bytes=64_000_000, group=""):
     """Run ``cells`` (list of (index, source)) and call each exercise's function on its inputs.
 
     ``exercises`` is a list of ``{"name": str, "cases": [{"args": tuple, "kwargs": dict}]}``;
     ``workdir`` a fresh empty folder (removed afterwards); ``timeout`` and ``call_timeout`` are
     CPU seconds, ``wall_timeout`` the ceiling against sleeping (default ``max(60, 3 * timeout)``);
-    ``hidden`` paths are masked if they lie inside a folder the sandbox mounts.
+    ``hidden`` paths are masked if they lie inside a folder the sandbox mounts; ``group`` (a
+    :func:`work_marker`) lets :func:`kill_leftovers` find the child after a crash of the grader.
     Returns a :class:`ChildResult` whose ``answers[k]`` is the decoded answer for exercise k.
     """
     workdir = Path(workdir)
     workdir.mkdir(mode=0o700, parents=True)
-    token = uuid.uuid4().hex
+    token = f"{group}.{uuid.uuid4().hex}"
     wall = float(wall_timeout) if wall_timeout else max(60.0, 3.0 * timeout)
     private = [k for k, e in enumerate(exercises) if e.get("private")]
     public = [k for k in range(len(exercises)) if k not in private]
@@ -283,10 +311,8 @@ def run_child(cells, exercises, workdir, timeout=60.0, memory_mb=2048, call_time
                "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", TOKEN_VAR: token}
         child = [sys.executable, "-I", "-B", str(_CHILD), inside, str(int(memory_mb)), repr(float(timeout)),
                  repr(float(call_timeout))]
-        command = bwrap_command(workdir, env, hidden) + child if sandbox else child
         start = time.perf_counter()
-        proc = subprocess.Popen(command, cwd=workdir, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = _start(bwrap_command(workdir, env, hidden) if sandbox else None, child, workdir, env)
         proc.stopped = False
         with _ACTIVE_LOCK:
             _ACTIVE.add((proc, token))
