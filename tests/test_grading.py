@@ -322,6 +322,23 @@ def test_bad_arguments_are_refused_with_a_clear_message(tmp_path, capsys, argv, 
     assert message in capsys.readouterr().err and not (tmp_path / "o").exists()
 
 
+def test_a_bubblewrap_that_cannot_create_namespaces_is_refused_with_the_install_hint(tmp_path, monkeypatch):
+    import coursepkg.grading.sandbox as sandbox
+
+    fake = tmp_path / "bwrap"
+    fake.write_text("#!/bin/sh\necho 'bwrap: No permissions to create new namespace' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name: str(fake))
+    sandbox.check_sandbox.cache_clear()
+    try:
+        with pytest.raises(sandbox.SandboxUnavailable, match=r"(?s)apt-get install bubblewrap.*--no-sandbox.*"
+                                                             r"\(bwrap failed: bwrap: No permissions to create new namespace\)"):
+            grade_batch([SOLUTION], tmp_path / "o", progress=False)
+    finally:
+        sandbox.check_sandbox.cache_clear()
+    assert not (tmp_path / "o").exists()
+
+
 def test_without_bubblewrap_grading_refuses_unless_no_sandbox_which_every_output_records(tmp_path, monkeypatch, capsys):
     import coursepkg.grading.sandbox as sandbox
 
