@@ -32,7 +32,7 @@ from ..exercises import all_exercises
 from .grader import GradeOptions, grade_notebook, references_for
 from .identity import file_names, find_submissions, notebooks_in, resolve_students
 from .report import feedback_markdown, gradescope_results, write_gradebook, write_json
-from .sandbox import check_sandbox, kill_all_children, kill_leftovers, work_marker
+from .sandbox import allow_children, check_sandbox, kill_all_children, kill_leftovers, work_marker
 from .submission import SubmissionError, count_defined, read_bytes_checked, read_code_cells
 
 __all__ = ["load_private_checks", "find_submissions", "grade_batch", "grade_gradescope", "parse_deadline",
@@ -151,6 +151,7 @@ class _Stop:
         self.signum, self.previous = None, {}
 
     def __enter__(self):
+        allow_children()
         if threading.current_thread() is threading.main_thread():
             for signum in (signal.SIGINT, signal.SIGTERM):
                 self.previous[signum] = signal.signal(signum, self.handle)
@@ -269,6 +270,7 @@ def _gradescope_record(root, chapter, options, checks):
     _check_arguments(chapter, 1, exercises)
     if options.sandbox:
         check_sandbox()
+    allow_children()
     entries = notebooks_in(root / "submission")
     if not entries:
         return {"status": "unreadable", "reason": "no .ipynb file in the submission", "submission": str(root / "submission")}

@@ -27,7 +27,7 @@ from pathlib import Path
 from . import protocol
 
 __all__ = ["ChildResult", "SandboxUnavailable", "INSTALL_HINT", "check_sandbox", "run_child", "kill_all_children",
-           "kill_leftovers", "work_marker"]
+           "allow_children", "kill_leftovers", "work_marker"]
 
 _CHILD = Path(__file__).with_name("child.py")
 _PACKAGE = Path(__file__).resolve().parents[1]  # coursepkg/
@@ -40,7 +40,7 @@ INSTALL_HINT = ("coursepkg grade runs every submission under bubblewrap (bwrap),
                 "without isolation (only for notebooks you trust; it is recorded in every output).")
 _ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf", "passwd", "group", "hosts",
         "fonts", "alternatives", "matplotlibrc", "mime.types")
-_ACTIVE, _ACTIVE_LOCK = set(), threading.Lock()
+_ACTIVE, _ACTIVE_LOCK, _STOPPING = set(), threading.Lock(), threading.Event()
 
 
 class SandboxUnavailable(RuntimeError):
@@ -195,13 +195,22 @@ def _kill_group(pid):
 
 
 def kill_all_children():
-    """Kill every child running now (Ctrl-C, SIGTERM); their results come back as "stopped"."""
+    """Kill every child running now, and any started from now on (Ctrl-C, SIGTERM); they come back "stopped".
+
+    :func:`allow_children` lifts the stop (each batch calls it when it starts).
+    """
     with _ACTIVE_LOCK:
+        _STOPPING.set()
         active = list(_ACTIVE)
     for proc, token in active:
         proc.stopped = True
         _kill_group(proc.pid)
         _kill_matching(f"{TOKEN_VAR}={token}".encode())
+
+
+def allow_children():
+    """Let children run again after :func:`kill_all_children`."""
+    _STOPPING.clear()
 
 
 def _signal_name(number):
@@ -309,9 +318,11 @@ def run_child(cells, exercises, workdir, timeout=60.0, memory_mb=2048, call_time
                  repr(float(call_timeout))]
         start = time.perf_counter()
         proc = _start(bwrap_command(workdir, env, hidden) if sandbox else None, child, workdir, env)
-        proc.stopped = False
         with _ACTIVE_LOCK:
             _ACTIVE.add((proc, token))
+            proc.stopped = _STOPPING.is_set()  # a stop that came while this child was starting
+        if proc.stopped:
+            _kill_group(proc.pid)
         sink = []
         reader = threading.Thread(target=_drain, args=(proc.stdout, output_cap, sink), daemon=True)
         reader.start()
