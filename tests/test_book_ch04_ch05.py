@@ -145,3 +145,151 @@ def test_exercise_numbers_shell_and_sample_sizes():
     # smallest n with median <= 0.1 in d = 2, exactly
     n = next(n for n in range(1, 100) if median_nn_distance(n, 2) <= 0.1)
     assert n == 22
+
+
+# --- Chapter 5, page 1: kernels worked by hand -----------------------------------------------------
+
+@pytest.mark.ch5
+def test_degree2_polynomial_kernel_by_hand_sklearn():
+    from sklearn.metrics.pairwise import polynomial_kernel as sk_poly
+
+    from coursepkg.kernels import polynomial_feature_map, polynomial_kernel
+
+    a, b = np.array([[1.0, 2.0]]), np.array([[3.0, 1.0]])
+    assert sk_poly(a, b, degree=2, gamma=1.0, coef0=0.0)[0, 0] == pytest.approx(25.0)
+    assert polynomial_kernel(a, b, degree=2, coef0=0.0)[0, 0] == pytest.approx(25.0)
+    phi_a, phi_b = np.array([1.0, 2 * np.sqrt(2), 4.0]), np.array([9.0, 3 * np.sqrt(2), 1.0])
+    assert phi_a @ phi_b == pytest.approx(25.0)
+    np.testing.assert_allclose(polynomial_feature_map(a, degree=2, coef0=0.0)[0], phi_a)
+    # exercise: degree 3 gives 5^3 and the explicit 4-feature map
+    f3 = lambda x: np.array([x[0] ** 3, np.sqrt(3) * x[0] ** 2 * x[1], np.sqrt(3) * x[0] * x[1] ** 2, x[1] ** 3])
+    assert f3(a[0]) @ f3(b[0]) == pytest.approx(sk_poly(a, b, degree=3, gamma=1.0, coef0=0.0)[0, 0]) == pytest.approx(125.0)
+
+
+@pytest.mark.ch5
+def test_feature_counts_are_binomials():
+    import math
+
+    from coursepkg.kernels import n_polynomial_features
+
+    for d, q in ((2, 2), (2, 3), (784, 2), (784, 4)):
+        assert n_polynomial_features(d, q) == math.comb(d + q - 1, q)
+        assert n_polynomial_features(d, q, exact=False) == math.comb(d + q, q)
+    assert n_polynomial_features(784, 4) * 8 / 1e9 == pytest.approx(126.9, abs=0.1)  # "about 127 GB"
+
+
+@pytest.mark.ch5
+def test_sigmoid_kernel_counterexamples_by_hand():
+    import math
+
+    from sklearn.metrics.pairwise import sigmoid_kernel as sk_sigmoid
+
+    assert sk_sigmoid(np.zeros((1, 2)), gamma=1.0, coef0=-1.0)[0, 0] == pytest.approx(math.tanh(-1.0))
+    assert round(math.tanh(-1.0), 3) == -0.762
+    K = sk_sigmoid(np.array([[1.0], [2.0]]), gamma=1.0, coef0=0.0)
+    assert np.linalg.det(K) == pytest.approx(math.tanh(1) * math.tanh(4) - math.tanh(2) ** 2)
+    assert round(float(np.linalg.det(K)), 3) == -0.168
+    assert np.linalg.eigvalsh(K).min() < 0
+
+
+# --- Chapter 5, page 2: kernel ridge ----------------------------------------------------------------
+
+@pytest.mark.ch5
+def test_four_point_kernel_ridge_by_hand_sklearn():
+    from sklearn.kernel_ridge import KernelRidge as SkKRR
+
+    from coursepkg.kernels import KernelRidge
+
+    X, y = np.array([[0.0], [1.0], [10.0], [11.0]]), np.array([1.0, 2.0, -1.0, 1.0])
+    sk = SkKRR(alpha=0.1, kernel="rbf", gamma=0.5).fit(X, y)  # gamma = 1 / (2 sigma^2), sigma = 1
+    ours = KernelRidge(sigma=1.0, lam=0.1).fit(X, y)
+    np.testing.assert_allclose(ours.alpha_, sk.dual_coef_, rtol=1e-10)
+    np.testing.assert_allclose(np.round(sk.dual_coef_, 4), [-0.1343, 1.8922, -2.0265, 2.0265])
+    # 2x2 block inverse by hand
+    a = np.exp(-0.5)
+    det = 1.1**2 - a**2
+    assert round(det, 4) == 0.8421
+    np.testing.assert_allclose(sk.dual_coef_[:2], [(1.1 - 2 * a) / det, (-a + 2.2) / det], rtol=1e-12)
+    # residuals are lambda alpha; predictions quoted in the text
+    np.testing.assert_allclose(y - sk.predict(X), 0.1 * sk.dual_coef_, atol=1e-12)
+    f = sk.predict(np.array([[0.5], [10.5], [5.0]]))
+    assert round(f[0], 3) == 1.551 and abs(f[1]) < 1e-12 and round(f[2], 3) == 0.001
+
+
+@pytest.mark.ch5
+def test_effective_degrees_of_freedom_of_the_grid():
+    from coursepkg.figures.ch05 import KRR_GRID, curve_data
+    from coursepkg.kernels import rbf_kernel
+
+    X, _ = curve_data()
+    quoted = [40.0, 39.5, 17.1, 4.2, 6.6]
+    for (s, lam), q in zip(KRR_GRID, quoted):
+        K = rbf_kernel(X, X, s)
+        S = np.linalg.solve(K + lam * np.eye(len(X)), K).T  # K (K + lam I)^-1, both symmetric
+        mu = np.linalg.eigvalsh(K)
+        assert np.trace(S) == pytest.approx(np.sum(mu / (mu + lam)), abs=1e-6)
+        assert round(float(np.trace(S)), 1) == q
+
+
+# --- Chapter 5, page 3: kernel SVM --------------------------------------------------------------------
+
+@pytest.mark.ch5
+def test_svm_hand_step_equals_gradient_at_the_smooth_start():
+    from scipy.optimize import approx_fprime
+
+    from coursepkg.kernels import kernel_svm_loss, kernel_svm_step, rbf_kernel
+
+    X, y = np.array([[0.0], [1.0], [3.0]]), np.array([-1.0, -1.0, 1.0])
+    K = rbf_kernel(X, X, sigma=1.0)
+    np.testing.assert_allclose(K[[0, 0, 1], [1, 2, 2]], np.exp([-0.5, -4.5, -2.0]))
+    # at alpha = 0, b = 0 every margin is 0 < 1: the loss is differentiable, so the step is a gradient step
+    theta0 = np.zeros(4)
+    grad = approx_fprime(theta0, lambda th: kernel_svm_loss(th[:3], th[3], K, y, 0.01), 1e-7)
+    alpha, b = kernel_svm_step(np.zeros(3), 0.0, K, y, 0.01, 1.0)
+    np.testing.assert_allclose(np.r_[alpha, b], -grad, atol=1e-6)
+    np.testing.assert_allclose(np.round(alpha, 4), [-0.5318, -0.4904, 0.2845])
+    np.testing.assert_allclose(np.round(y * (K @ alpha + b), 3), [1.159, 1.108, -0.121])
+
+
+@pytest.mark.ch5
+def test_svc_with_c_from_lambda_minimises_our_objective():
+    from sklearn.svm import SVC
+
+    from coursepkg.datasets import make_moons
+    from coursepkg.kernels import kernel_svm_loss, kernel_svm_step, rbf_kernel
+
+    X, y01 = make_moons(n=120, noise=0.2, rng=3)
+    y = 2 * y01 - 1
+    n, sigma, lam = len(y), 0.3, 1e-3
+    K = rbf_kernel(X, X, sigma)
+    svc = SVC(kernel="rbf", gamma=1 / (2 * sigma**2), C=1 / (2 * lam * n), tol=1e-8).fit(X, y)
+    alpha = np.zeros(n)
+    alpha[svc.support_] = svc.dual_coef_[0]
+    best = kernel_svm_loss(alpha, svc.intercept_[0], K, y, lam)
+    assert round(best, 4) == 0.0566
+    # a minimum of a convex function: no random perturbation goes below it
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        v = rng.normal(size=n + 1)
+        for eps in (1e-3, 1e-2):
+            assert kernel_svm_loss(alpha + eps * v[:n], svc.intercept_[0] + eps * v[n], K, y, lam) >= best - 1e-9
+    # sub-gradient descent with the decreasing step of the page approaches it from above
+    a, b, losses = np.zeros(n), 0.0, []
+    for t in range(1, 3001):
+        a, b = kernel_svm_step(a, b, K, y, lam, 1 / (2 * lam * (t + 100)))
+        losses.append(kernel_svm_loss(a, b, K, y, lam))
+    assert best <= min(losses) < best + 0.003
+    # support vectors: on the margin or at the bound; every other point beyond the margin
+    m = y * svc.decision_function(X)
+    free = np.abs(svc.dual_coef_[0]) < svc.C * (1 - 1e-6)
+    np.testing.assert_allclose(m[svc.support_[free]], 1.0, atol=1e-3)
+    assert np.all(m[svc.support_[~free]] <= 1 + 1e-6)
+    assert np.all(np.delete(m, svc.support_) >= 1 - 1e-6)
+
+
+@pytest.mark.ch5
+def test_margin_exercise_numbers():
+    w, b = np.array([3.0, 4.0]), -5.0
+    f = np.array([[1.0, 1.0], [0.0, 0.0]]) @ w + b
+    np.testing.assert_allclose(np.array([1, -1]) * f / np.linalg.norm(w), [0.4, 1.0])
+    assert 1 / np.linalg.norm(w / 2) == pytest.approx(0.4)
