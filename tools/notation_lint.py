@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 
-_NOT_NAME = r"(?<![\\A-Za-z{])"  # not part of a longer name and not inside \mathbf{...}
+_NOT_NAME = r"(?<![\\A-Za-z{_^])"  # not part of a longer name and not inside \mathbf{...}
 # a symbol that is not bold: not in \mathbf{..}/\boldsymbol{..} (braced or not), not an index
 _BARE = r"(?<![\\A-Za-z{_}])(?<!\\mathbf )(?<!\\boldsymbol )(?<!\\boldsymbol)(?<!\\bm )"
 
