@@ -11,6 +11,8 @@
     coursepkg grade SUBMISSIONS... --out DIR [--chapter N] [--timeout S] [--memory MB] [--jobs J]
                     [--checks DIR] [--resume] [--deadline ISO]
     coursepkg grade --gradescope [--autograder-root /autograder]
+    coursepkg manual collect DIR          (derivations graded by hand; DIR is grade's --out)
+    coursepkg manual merge DIR [--scores CSV]
     coursepkg bench [--quick] [--gpu] [--json FILE] [--only NAME,...] [--repeat N]
     coursepkg bench report RESULTS.json [RESULTS_GPU.json ...] --out book/performance.md
 """
@@ -112,6 +114,18 @@ def _grade(args):
     return 0
 
 
+def _manual(args):  # derivations graded by hand: coursepkg.grading.manual
+    from .grading.manual import collect_manual, merge_manual
+
+    if args.action == "collect":
+        n = collect_manual(args.out)
+        print(f"collected {n} answer(s): {args.out}/manual/*.md; fill in {args.out}/manual/scores.csv, then merge")
+    else:
+        rows = merge_manual(args.out, args.scores)
+        print(f"merged manual scores into {args.out}/gradebook.csv ({len(rows)} rows) and results/*/results.json")
+    return 0
+
+
 def _bench(args):
     from .bench.runner import main_run
 
@@ -180,6 +194,16 @@ def build_parser():
     p.add_argument("--gradescope", action="store_true", help="Gradescope autograder: grade ROOT/submission")
     p.add_argument("--autograder-root", default="/autograder", help="Gradescope root (default /autograder)")
     p.set_defaults(func=_grade)
+
+    manual = sub.add_parser("manual", help="derivations graded by hand: collect, then merge the scores")
+    manual = manual.add_subparsers(dest="action", required=True)
+    p = manual.add_parser("collect", help="one page of answers per student and a scores.csv to fill in")
+    p.add_argument("out", help="the folder `coursepkg grade --out` wrote")
+    p.set_defaults(func=_manual)
+    p = manual.add_parser("merge", help="add the filled-in scores to gradebook.csv and results.json")
+    p.add_argument("out", help="the folder `coursepkg grade --out` wrote")
+    p.add_argument("--scores", help="the filled-in CSV (default OUT/manual/scores.csv)")
+    p.set_defaults(func=_manual)
 
     p = sub.add_parser("check-env", help="installed versions vs the versions the book was tested with")
     p.set_defaults(func=_check_env)

@@ -14,9 +14,15 @@ import inspect
 from dataclasses import dataclass
 
 from .._chapters import chapter_modules
-from .spec import Case, Exercise, compare, describe
+from .judges import Choice, Judge, Numeric, Property
+from .spec import Case, Derivation, Exercise, compare, describe
 
-__all__ = ["Case", "Exercise", "CheckResult", "check", "run_checks", "all_exercises", "get_exercise", "compare"]
+__all__ = ["Case", "Exercise", "Derivation", "Judge", "Choice", "Numeric", "Property", "CheckResult", "check",
+           "run_checks", "all_exercises", "all_derivations", "get_exercise", "compare"]
+
+# Failed self-checks per exercise id in this kernel: the hint gets stronger from the second failure.
+# The only state the package keeps besides the figure registry; a restarted kernel starts again.
+_FAILURES = {}
 
 
 def all_exercises():
@@ -24,12 +30,25 @@ def all_exercises():
     return {exercise.id: exercise for module in chapter_modules(__path__, __name__) for exercise in module.EXERCISES}
 
 
+def all_derivations():
+    """Every derivation graded by hand, keyed by id, in chapter order."""
+    return {d.id: d for module in chapter_modules(__path__, __name__) for d in getattr(module, "DERIVATIONS", ())}
+
+
 def get_exercise(exercise_id):
-    """The :class:`Exercise` with this id, e.g. ``get_exercise("1.1")``."""
+    """The :class:`Exercise` with this id, e.g. ``get_exercise("1.1")``; a number such as 1.1 works too.
+
+    >>> get_exercise(1.2).name
+    'count_parameters'
+    """
     exercises = all_exercises()
-    if exercise_id not in exercises:
-        raise ValueError(f"no exercise {exercise_id!r}; known: {', '.join(exercises)}")
-    return exercises[exercise_id]
+    key = exercise_id
+    if isinstance(exercise_id, (int, float)) and not isinstance(exercise_id, bool):
+        key = repr(float(exercise_id)) if isinstance(exercise_id, float) else str(exercise_id)
+    if key not in exercises:
+        raise ValueError(f"exercise_id must be one of the ids printed above the exercises, as a string such as "
+                         f"\"3.1\"; got {exercise_id!r} ({type(exercise_id).__name__}). Known: {', '.join(exercises)}")
+    return exercises[key]
 
 
 @dataclass
@@ -64,8 +83,21 @@ def _call_text(exercise, case):
     return f"{exercise.name}({', '.join(parts)})"
 
 
-def run_checks(exercise, fn):
-    """Call ``fn`` on every case of ``exercise`` and compare with the reference."""
+def hint_lines(exercise, failures):
+    """The hint shown after the ``failures``-th failed check: a nudge, then the stronger hint as well."""
+    lines = [f"  Hint:     {exercise.hint}"]
+    if failures >= 2 and exercise.hint2:
+        lines.append(f"  Hint 2:   {exercise.hint2}")
+    elif exercise.hint2:
+        lines.append("  (Fails again? The next check adds a stronger hint.)")
+    return lines
+
+
+def run_checks(exercise, fn, failures=1):
+    """Call ``fn`` on every case of ``exercise`` and compare with the reference.
+
+    ``failures`` is how many times this exercise has failed so far, this time included: it picks the hint tier.
+    """
     head = f"Exercise {exercise.id} ({exercise.name})"
     n = len(exercise.cases)
     if not callable(fn):
@@ -101,7 +133,7 @@ def run_checks(exercise, fn):
     ]
     if not problem.startswith("raised"):
         lines.append(f"  Got:      {describe(got)}")
-    lines += [f"  Problem:  {problem}", f"  Hint:     {exercise.hint}"]
+    lines += [f"  Problem:  {problem}", *hint_lines(exercise, failures)]
     return CheckResult(exercise.id, exercise.name, "failed", n_passed, n, "\n".join(lines))
 
 
@@ -111,13 +143,18 @@ def check(exercise_id, fn):
     Parameters
     ----------
     exercise_id : str
-        As printed above the exercise, e.g. "1.1".
+        As printed above the exercise, e.g. "1.1" (the number 1.1 is accepted too).
     fn : callable
         Your function (pass it, do not call it).
 
     Returns
     -------
     CheckResult
-        Shown as a message: passed, or the first failing input with expected vs got and a hint.
+        Shown as a message: passed, or the first failing input with expected vs got, the tolerance,
+        and a hint that gets stronger from the second failure on.
     """
-    return run_checks(get_exercise(exercise_id), fn)
+    exercise = get_exercise(exercise_id)
+    result = run_checks(exercise, fn, failures=_FAILURES.get(exercise.id, 0) + 1)
+    if result.status == "failed":
+        _FAILURES[exercise.id] = _FAILURES.get(exercise.id, 0) + 1
+    return result

@@ -4,7 +4,8 @@ import numpy as np
 from ..datasets import make_xor
 from ..mlp import count_parameters, init_params, predict_output
 from ..perceptron import XOR_PERCEPTRONS, perceptron_update, two_layer_perceptron
-from .spec import Case, Exercise
+from .judges import Choice, Numeric
+from .spec import Case, Derivation, Exercise, question
 
 
 def _xor_reference(X):
@@ -32,8 +33,10 @@ EXERCISES = [
             Case((np.array([0.5, -2.0, 1.0]), 1.0, np.array([1.0, 1.0, -1.0]), -1)),
             Case((np.array([2.0, 0.0]), -1.0, np.array([-1.0, 3.0]), 1), {"lr": 0.5}),
         ),
-        hint="A mistake is y (w^T x + b) <= 0 (zero counts as a mistake). Only then w <- w + lr*y*x and "
-             "b <- b + lr*y. Return (w_new, b_new, mistake) and do not modify the w you were given.",
+        hint=("A mistake is judged by the sign of y (w^T x + b). Decide carefully whether a point exactly on "
+              "the boundary (zero) counts as a mistake."),
+        hint2=("Only a mistake changes anything, and then both w and b move in the direction of the label. "
+               "Build the new w without touching the array you were given."),
     ),
     Exercise(
         id="1.2",
@@ -42,8 +45,10 @@ EXERCISES = [
         reference=count_parameters,
         cases=tuple(Case((sizes,)) for sizes in (
             [784, 10], [2, 3, 1], [1, 1], [4, 8, 8, 3], [784, 256, 10], [3, 5, 5, 5, 2])),
-        hint="Layer l maps s_l inputs to s_{l+1} outputs with a matrix Theta of shape s_{l+1} x (s_l + 1): "
-             "the +1 is the bias column. Sum the sizes over consecutive pairs of layers.",
+        hint=("Each layer of a fully connected network is one matrix that maps the previous layer to the next. "
+              "Count its entries, and remember what every unit adds besides its weights."),
+        hint2=("Each unit of layer l+1 has one weight per unit of layer l plus one bias. Sum that over the "
+               "consecutive pairs of layers."),
     ),
     Exercise(
         id="1.3",
@@ -51,9 +56,10 @@ EXERCISES = [
         title="Classify XOR data with three perceptrons",
         reference=_xor_reference,
         cases=(Case((_CORNERS,)), Case((make_xor(n=50, rng=0)[0],)), Case((make_xor(n=200, rng=1)[0],))),
-        hint="Find two lines that put the +1 points (near (0, 1) and (1, 0)) between them; h_A and h_B are "
-             "those two perceptrons. h_C reads (h_A, h_B) in {-1, +1}^2 and must output +1 only when both "
-             "are +1. Return an array of -1/+1 labels, one per row of X.",
+        hint=("XOR is not linearly separable, but each of its two +1 corners can be cut off from the -1 "
+              "corners... think of two half-planes whose intersection holds exactly the +1 points."),
+        hint2=("Two first-layer perceptrons each draw a line; the output perceptron reads their two -1/+1 "
+               "outputs and must act as a logical AND. Return one -1/+1 label per row of X."),
     ),
     Exercise(
         id="1.4",
@@ -65,7 +71,25 @@ EXERCISES = [
             Case((init_params([2, 3, 1], rng=0), np.random.default_rng(1).normal(size=(5, 2)))),
             Case((init_params([4, 5, 3, 2], rng=2), np.random.default_rng(3).normal(size=(7, 4)))),
         ),
-        hint="Rows of X are examples. For each Theta: prepend a column of ones to the current activations A, "
-             "compute Z = A_with_ones @ Theta.T, then A = sigmoid(Z). Return the last A, shape (n, s_L).",
+        hint=("Rows of X are examples, so each layer multiplies on the right by a transposed weight matrix. Do "
+              "not forget the bias column of every Theta."),
+        hint2=("For every Theta: add a column of ones in front of the current activations, multiply by the "
+               "transpose of Theta, apply the sigmoid. The output has one row per example."),
     ),
+]
+
+EXERCISES += [
+    question("1.5", "answer_1_5", "Predict a perceptron update",
+             Numeric(-3, atol=1e-9, integer=True),
+             hint="First decide whether the point is a mistake: compute y (w^T x + b), and remember that 0 counts.",
+             hint2="If it is a mistake, w moves by lr * y * x. Here lr = 1 and y = -1."),
+    question("1.6", "answer_1_6", "Why one perceptron cannot compute XOR", Choice("b", "abcd"),
+             hint="A perceptron's decision boundary is a line (a hyperplane). Draw the four XOR points.",
+             hint2="Ask whether any line puts (0, 1) and (1, 0) on one side and (0, 0), (1, 1) on the other."),
+]
+
+DERIVATIONS = [
+    Derivation("1.7", "Depth without a nonlinearity adds nothing", points=2.0,
+               rubric="1 pt: writes one layer as x -> W x + b and composes two layers into W2 W1 x + (W2 b1 + b2); "
+                      "1 pt: concludes by induction that any depth gives one affine map, so e.g. XOR stays out of reach."),
 ]

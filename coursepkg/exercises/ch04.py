@@ -2,7 +2,8 @@
 import numpy as np
 
 from ..neighbors import nadaraya_watson, pairwise_distances
-from .spec import Case, Exercise
+from .judges import Choice, Numeric
+from .spec import Case, Derivation, Exercise, question
 
 
 def _euclidean(A, B):
@@ -36,8 +37,10 @@ EXERCISES = [
             Case((_rng.normal(size=(7, 3)), _rng.normal(size=(5, 3)))),
             Case((_rng.normal(size=(40, 10)), _rng.normal(size=(60, 10)))),
         ),
-        hint="Return D of shape (m, n) with D[i, j] = ||A[i] - B[j]||. Broadcast A[:, None, :] - B[None, :, :] "
-             "or expand ||a||^2 - 2 a.b + ||b||^2 (then clip tiny negatives at 0 before the square root).",
+        hint=("Broadcasting can form all differences at once, or expand the squared norm of a difference into "
+              "three terms. Rounding can make a tiny squared distance negative."),
+        hint2=("The output has one row per row of A and one column per row of B. If you expand the square, clip "
+               "negative values at zero before the square root."),
         rtol=1e-7, atol=1e-9,
     ),
     Exercise(
@@ -51,8 +54,9 @@ EXERCISES = [
             Case((np.array([[3, 1, 2], [5, 5, 1], [7, 3, 7]]),)),
             Case((_rng.integers(0, 4, size=(30, 6)),)),
         ),
-        hint="neighbor_labels has shape (m, k); return shape (m,). Count each label in a row; among the labels "
-             "with the largest count return the smallest one (np.argmax returns the first maximum).",
+        hint=("Count how often each label occurs in a row. On a tie, the smallest tied label wins."),
+        hint2=("The labels need not be 0..k-1: work from the distinct labels that occur. Among the labels with "
+               "the largest count, pick the smallest; return one label per row."),
     ),
     Exercise(
         id="4.3",
@@ -64,7 +68,25 @@ EXERCISES = [
             Case((np.array([0.0, 1.0, 2.0]), np.array([1.0, 3.0, 2.0]), np.array([0.0, 1.0, 5.0]), 0.5)),
             Case((np.sort(_rng.uniform(size=25)), _rng.normal(size=25), np.linspace(0, 1, 11), 0.1)),
         ),
-        hint="f(x0) = sum_i K((x_i - x0)/h) y_i / sum_i K((x_i - x0)/h) with K(u) = exp(-u^2/2); the "
-             "normalising constant of K cancels. Build the (m, n) weight matrix by broadcasting.",
+        hint=("The prediction is a weighted average of the training targets, the weights given by a Gaussian "
+              "bump centred at the query point with width h."),
+        hint2=("Build a matrix of weights with one row per query and one column per training point, then "
+               "normalise each row so its weights sum to one. Constant factors of the kernel cancel."),
     ),
+]
+
+EXERCISES += [
+    question("4.5", "answer_4_5", "A 5-NN vote with a tie", Numeric(0, atol=0, integer=True),
+             hint="Count the votes for each label among the five neighbours' labels 1, 0, 1, 2, 0.",
+             hint2="Two labels have the same count; the rule breaks ties towards the smallest label."),
+    question("4.6", "answer_4_6", "What k does to the decision boundary", Choice("b", "abcd"),
+             hint="Think of the two extremes: k = 1, and k = n (every training point votes).",
+             hint2="With k = n every query has the same neighbours."),
+]
+
+DERIVATIONS = [
+    Derivation("4.7", "The Bayes error and the 1-NN error", points=3.0,
+               rubric="1 pt: the Bayes classifier's error at x is min(eta(x), 1 - eta(x)); 1 pt: the asymptotic 1-NN "
+                      "error at x is 2 eta(x) (1 - eta(x)) (neighbour and point labelled independently); "
+                      "1 pt: shows 2 eta (1 - eta) <= 2 min(eta, 1 - eta), so 1-NN is at most twice the Bayes error."),
 ]

@@ -3,7 +3,8 @@ import numpy as np
 
 from ..optim import SGD, Adam
 from ..regularization import EarlyStopping
-from .spec import Case, Exercise
+from .judges import Choice, Numeric
+from .spec import Case, Derivation, Exercise, question
 
 
 def _momentum_step(theta, velocity, grad, lr, momentum):
@@ -45,8 +46,10 @@ EXERCISES = [
             Case((_R.normal(size=4), _R.normal(size=4), _R.normal(size=4), 0.05, 0.5)),
             Case((_R.normal(size=(2, 3)), _R.normal(size=(2, 3)), _R.normal(size=(2, 3)), 0.01, 0.99)),
         ),
-        hint="First the velocity: v_new = momentum * v + g. Then theta_new = theta - lr * v_new. Return "
-             "(theta_new, v_new) as new arrays (do not modify the inputs).",
+        hint=("Heavy-ball momentum keeps a running velocity. Which comes first: updating the velocity or "
+              "moving theta?"),
+        hint2=("Update the velocity with the new gradient first, then move theta against the new velocity, "
+               "scaled by lr. Return new arrays; do not change the inputs."),
     ),
     Exercise(
         id="7.2",
@@ -61,9 +64,10 @@ EXERCISES = [
                  {"lr": 0.1, "beta1": 0.8, "beta2": 0.99}),
             Case((_R.normal(size=3), np.zeros(3), np.zeros(3), _R.normal(size=3), 1), {"eps": 1e-3}),
         ),
-        hint="m = beta1 m + (1 - beta1) g; v = beta2 v + (1 - beta2) g**2; m_hat = m / (1 - beta1**t); "
-             "v_hat = v / (1 - beta2**t); theta = theta - lr * m_hat / (sqrt(v_hat) + eps). t counts from 1. "
-             "Return (theta, m, v) with the *uncorrected* m and v.",
+        hint=("Adam keeps two running averages (of g and of g squared) and corrects both for starting at zero. "
+              "t counts steps from 1."),
+        hint2=("The bias correction divides by 1 - beta^t; eps sits outside the square root. Return the "
+               "uncorrected running averages along with the new theta."),
     ),
     Exercise(
         id="7.3",
@@ -77,9 +81,24 @@ EXERCISES = [
             Case(([0.5, 0.5, 0.5, 0.5, 0.5], 3)),
             Case((list(np.round(1 / np.arange(1, 30) + 0.01 * np.arange(29), 4)), 4)),
         ),
-        hint="Keep the best loss so far and a counter. A strictly smaller loss is an improvement: remember "
-             "its epoch and reset the counter; otherwise add one to the counter and stop as soon as it "
-             "reaches patience. Return (best_epoch, stop_epoch); if it never stops, stop_epoch is the last "
-             "epoch. Epochs count from 0.",
+        hint=("Track the best validation loss so far and how many epochs have passed without a strict "
+              "improvement. Epochs count from 0."),
+        hint2=("An equal loss is not an improvement. Stop at the epoch where the count of epochs without "
+               "improvement reaches patience; if that never happens the run ends at the last epoch."),
     ),
+]
+
+EXERCISES += [
+    question("7.5", "answer_7_5", "The size of Adam's first step", Numeric(-0.01, rtol=0, atol=1e-6),
+             hint="Start from m = v = 0 at t = 1 and apply the bias corrections; eps is negligible here.",
+             hint2="After the corrections, m_hat = g and v_hat = g^2. Here lr = 0.01 and g = 3."),
+    question("7.6", "answer_7_6", "The largest stable learning rate on a quadratic", Numeric(0.5, rtol=0, atol=1e-6),
+             hint="For f(theta) = (a/2) theta^2, one gradient step multiplies theta by a fixed factor.",
+             hint2="The factor is 1 - lr a; gradient descent converges when its absolute value is below 1. Here a = 4."),
+]
+
+DERIVATIONS = [
+    Derivation("7.7", "Momentum under a constant gradient", points=2.0,
+               rubric="1 pt: unrolls v_t = beta v_{t-1} + g to a geometric sum g (1 - beta^t) / (1 - beta); "
+                      "1 pt: concludes the step tends to lr g / (1 - beta): an effective learning rate lr / (1 - beta)."),
 ]
