@@ -4,8 +4,8 @@ import numpy as np
 from ..datasets import make_xor
 from ..mlp import count_parameters, init_params, predict_output
 from ..perceptron import XOR_PERCEPTRONS, perceptron_update, two_layer_perceptron
-from .judges import Choice, Numeric
-from .spec import Case, Derivation, Exercise, question
+from .judges import Choice, Numeric, Property
+from .spec import Case, Derivation, Exercise, compare, describe, question
 
 
 def _xor_reference(X):
@@ -92,4 +92,77 @@ DERIVATIONS = [
     Derivation("1.7", "Depth without a nonlinearity adds nothing", points=2.0,
                rubric="1 pt: writes one layer as x -> W x + b and composes two layers into W2 W1 x + (W2 b1 + b2); "
                       "1 pt: concludes by induction that any depth gives one affine map, so e.g. XOR stays out of reach."),
+]
+
+
+def _separable(n, d, seed, offset):
+    """Linearly separable data whose boundary misses the origin (so the bias matters), margin >= 0.1."""
+    rng = np.random.default_rng(seed)
+    w, X = rng.normal(size=d), []
+    while len(X) < n:
+        x = rng.uniform(-2, 2, size=d)
+        if abs(x @ w + offset) / np.linalg.norm(w) >= 0.1:
+            X.append(x)
+    X = np.array(X)
+    return X, np.where(X @ w + offset > 0, 1.0, -1.0)
+
+
+def _perceptron_run(X, y, max_iter):
+    w, b = np.zeros(X.shape[1]), 0.0
+    for _ in range(max_iter):
+        mistakes = 0
+        for x_i, y_i in zip(X, y):
+            if y_i * (w @ x_i + b) <= 0:
+                w, b, mistakes = w + y_i * x_i, b + y_i, mistakes + 1
+        if mistakes == 0:
+            break
+    return w, b
+
+
+def _train_perceptron_judge(X, y, max_iter):
+    w_ref, b_ref = _perceptron_run(X, y, max_iter)
+
+    def form(got):
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            return f"return a tuple (w, b); got {describe(got)}"
+        if np.shape(got[0]) != (X.shape[1],) or np.ndim(got[1]) != 0:
+            return f"w must have shape ({X.shape[1]},) and b be a number; got shapes {np.shape(got[0])} and {np.shape(got[1])}"
+        return None
+
+    def separates(got):
+        margins = y * (X @ np.asarray(got[0], float) + float(got[1]))
+        if np.any(margins <= 0):
+            i = int(np.argmax(margins <= 0))
+            return (f"the returned (w, b) misclassifies training point {i} (y (w^T x + b) = {margins[i] + 0.0:.4g} <= 0), "
+                    f"yet this data is linearly separable, so the algorithm must end with no mistakes")
+        return None
+
+    def same_run(got):
+        problem = compare((w_ref, b_ref), (np.asarray(got[0], float), float(got[1])), 1e-9, 1e-9)
+        if problem:
+            return ("(w, b) separates the data but is not the perceptron's own answer: start from w = 0, b = 0, sweep "
+                    "the points in the order given, and update only on mistakes (" + problem + ")")
+        return None
+
+    return Property(f"a tuple (w, b) with w of shape ({X.shape[1]},) that separates the training data, "
+                    "the result of the perceptron algorithm", [form, separates, same_run], key=repr((w_ref, b_ref)))
+
+
+EXERCISES += [
+    Exercise(
+        id="1.8",
+        name="train_perceptron",
+        title="The perceptron algorithm: sweep until an epoch without mistakes",
+        reference=_train_perceptron_judge,
+        cases=(
+            Case((np.array([[1.0, 1.0], [2.0, 2.0]]), np.array([-1.0, 1.0]), 100)),
+            Case((*_separable(20, 2, 0, 1.5), 1000)),
+            Case((*_separable(60, 3, 1, -1.0), 1000)),
+            Case((*_separable(40, 5, 2, 2.0), 1000)),
+        ),
+        hint=("Start from zero weights and bias and visit the points in order; an epoch without any mistake "
+              "means the data is separated and you can stop."),
+        hint2=("Use the update rule of exercise 1.1 (a margin of exactly 0 is a mistake, and the bias moves too). "
+               "Stop after max_iter epochs at the latest."),
+    ),
 ]

@@ -2,8 +2,8 @@
 import numpy as np
 
 from ..neighbors import nadaraya_watson, pairwise_distances
-from .judges import Choice, Numeric
-from .spec import Case, Derivation, Exercise, question
+from .judges import Choice, Numeric, Property
+from .spec import Case, Derivation, Exercise, compare, describe, question
 
 
 def _euclidean(A, B):
@@ -89,4 +89,67 @@ DERIVATIONS = [
                rubric="1 pt: the Bayes classifier's error at x is min(eta(x), 1 - eta(x)); 1 pt: the asymptotic 1-NN "
                       "error at x is 2 eta(x) (1 - eta(x)) (neighbour and point labelled independently); "
                       "1 pt: shows 2 eta (1 - eta) <= 2 min(eta, 1 - eta), so 1-NN is at most twice the Bayes error."),
+]
+
+
+def _knn_predict(X_train, y_train, X_query, k):
+    order = np.argsort(_euclidean(X_query, X_train), axis=1, kind="stable")[:, :k]
+    return _majority_vote(y_train[order])
+
+
+def _cv_errors(X, y, ks, n_folds):
+    folds = np.array_split(np.arange(len(y)), n_folds)
+    errors = []
+    for k in ks:
+        wrong = 0
+        for held in folds:
+            train = np.setdiff1d(np.arange(len(y)), held)
+            wrong += np.sum(_knn_predict(X[train], y[train], X[held], k) != y[held])
+        errors.append(wrong / len(y))
+    return np.array(errors)
+
+
+def _choose_k_judge(X, y, ks, n_folds):
+    errors = _cv_errors(X, y, ks, n_folds)
+    ties = [int(k) for k, e in zip(ks, errors) if e <= errors.min() + 1e-12]
+
+    def form(got):
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            return f"return a tuple (best_k, cv_errors); got {describe(got)}"
+        return compare(errors, got[1], 1e-9, 1e-12, "cv_errors")
+
+    def best(got):
+        if got[0] not in ties:
+            return (f"best_k = {got[0]!r} does not have the lowest cross-validation error "
+                    f"(that is k in {ties}, with error {errors.min():.4g})")
+        return None
+
+    return Property(f"(best_k, cv_errors): cv_errors = {describe(errors)}, best_k one of {ties}",
+                    [form, best], key=repr(errors))
+
+
+def _blobs(n, seed, spread):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 3, size=n)
+    centres = np.array([[0.0, 0.0], [2.0, 0.5], [1.0, 2.0]])
+    return centres[y] + spread * rng.normal(size=(n, 2)), y
+
+
+EXERCISES += [
+    Exercise(
+        id="4.8",
+        name="choose_k_by_cv",
+        title="Choose k for k-NN by cross-validation",
+        reference=_choose_k_judge,
+        cases=(
+            Case((*_blobs(12, 0, 0.3), [1, 3], 3)),
+            Case((*_blobs(60, 1, 0.9), [1, 3, 5, 7, 9, 15], 5)),
+            Case((*_blobs(90, 2, 1.2), list(range(1, 30, 2)), 10)),
+        ),
+        hint=("Each fold is held out once: train on the other folds, predict the held-out points, count the errors. "
+              "The CV error of k is the number of errors over all folds divided by n."),
+        hint2=("Folds are consecutive blocks of the rows as given, of nearly equal size (the first folds get the extra "
+               "rows). A held-out point must never be among its own neighbours. Break vote ties towards the smallest "
+               "label, as in exercise 4.2, and return the k of the lowest error (any of the tied ones)."),
+    ),
 ]

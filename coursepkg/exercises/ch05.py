@@ -4,8 +4,8 @@ import numpy as np
 from ..datasets import make_curve_1d, make_moons
 from ..kernel_svm import kernel_svm_step
 from ..kernels import KernelRidge, rbf_kernel
-from .judges import Choice, Numeric
-from .spec import Case, Derivation, Exercise, question
+from .judges import Choice, Numeric, Property
+from .spec import Case, Derivation, Exercise, compare, describe, question
 
 
 def _kernel_ridge_fit_predict(X_train, y_train, X_test, sigma, lam):
@@ -90,4 +90,56 @@ DERIVATIONS = [
                rubric="1 pt: ridge solution w = (X^T X + lam I)^{-1} X^T y; 1 pt: push-through identity to "
                       "w = X^T (X X^T + lam I)^{-1} y; 1 pt: predictions x^T w = k(x)^T alpha with alpha = (K + lam I)^{-1} y, "
                       "so only inner products (the kernel) are needed."),
+]
+
+
+def _cv_grid(X, y, sigmas, lams, n_folds):
+    folds = np.array_split(np.arange(len(y)), n_folds)
+    errors = np.zeros((len(sigmas), len(lams)))
+    for i, sigma in enumerate(sigmas):
+        for j, lam in enumerate(lams):
+            for held in folds:
+                train = np.setdiff1d(np.arange(len(y)), held)
+                pred = _kernel_ridge_fit_predict(X[train], y[train], X[held], sigma, lam)
+                errors[i, j] += np.sum((pred - y[held]) ** 2) / len(y)
+    return errors
+
+
+def _kernel_ridge_cv_judge(X, y, sigmas, lams, n_folds):
+    errors = _cv_grid(X, y, sigmas, lams, n_folds)
+    best = [(float(sigmas[i]), float(lams[j])) for i, j in np.argwhere(errors <= errors.min() * (1 + 1e-9))]
+
+    def form(got):
+        if not isinstance(got, (tuple, list)) or len(got) != 3:
+            return f"return a tuple (sigma, lam, cv_errors); got {describe(got)}"
+        return compare(errors, got[2], 1e-6, 1e-10, "cv_errors")
+
+    def chosen(got):
+        if (float(got[0]), float(got[1])) not in best:
+            return (f"(sigma, lam) = ({got[0]!r}, {got[1]!r}) does not have the lowest CV error; "
+                    f"the lowest, {errors.min():.4g}, is at {best}")
+        return None
+
+    return Property(f"(sigma, lam, cv_errors) with cv_errors = {describe(errors)} and (sigma, lam) one of {best}",
+                    [form, chosen], key=repr(errors))
+
+
+_Xc, _yc = make_curve_1d(n=40, noise=0.15, rng=3)
+
+EXERCISES += [
+    Exercise(
+        id="5.8",
+        name="kernel_ridge_cv",
+        title="Kernel ridge with sigma and lambda chosen by cross-validation",
+        reference=_kernel_ridge_cv_judge,
+        cases=(
+            Case((_X1[:10], _y1[:10], [0.1, 1.0], [0.01], 2)),
+            Case((_Xc, _yc, [0.03, 0.1, 0.3], [1e-3, 1e-1, 10.0], 5)),
+            Case((_Xm, _ym, [0.2, 0.5, 1.0], [0.01, 0.1, 1.0], 4)),
+        ),
+        hint=("For every pair (sigma, lam) on the grid, hold out each fold once, fit on the rest, and add up the "
+              "squared errors on the held-out points; divide the total by n."),
+        hint2=("Folds are consecutive blocks of rows (nearly equal sizes, the first ones larger). cv_errors[i, j] "
+               "belongs to sigmas[i] and lams[j]; return the pair with the smallest entry, then the whole grid."),
+    ),
 ]

@@ -1,10 +1,11 @@
 """Chapter 7 exercises: a momentum step, an Adam step with bias correction, an early-stopping rule."""
 import numpy as np
 
+from ..datasets import make_logistic
 from ..optim import SGD, Adam
 from ..regularization import EarlyStopping
-from .judges import Choice, Numeric
-from .spec import Case, Derivation, Exercise, question
+from .judges import Choice, Numeric, Property
+from .spec import Case, Derivation, Exercise, compare, describe, question
 
 
 def _momentum_step(theta, velocity, grad, lr, momentum):
@@ -101,4 +102,68 @@ DERIVATIONS = [
     Derivation("7.7", "Momentum under a constant gradient", points=2.0,
                rubric="1 pt: unrolls v_t = beta v_{t-1} + g to a geometric sum g (1 - beta^t) / (1 - beta); "
                       "1 pt: concludes the step tends to lr g / (1 - beta): an effective learning rate lr / (1 - beta)."),
+]
+
+
+def _logistic_loss(X1, y, w):
+    z = X1 @ w
+    return float(np.mean(np.logaddexp(0.0, z) - y * z))
+
+
+def _newton_judge(X, y, n_iter):
+    """The fixed point is the maximum-likelihood fit, taken from scikit-learn (an oracle written elsewhere)."""
+    from sklearn.linear_model import LogisticRegression
+
+    fit = LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000).fit(X, y)
+    w_star = np.concatenate([fit.intercept_, fit.coef_.ravel()])
+    X1 = np.column_stack([np.ones(len(y)), X])
+    loss0 = _logistic_loss(X1, y, np.zeros(X1.shape[1]))
+
+    def form(got):
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            return f"return a tuple (w, losses); got {describe(got)}"
+        shapes = (np.shape(got[0]), np.shape(got[1]))
+        if shapes != ((X.shape[1] + 1,), (n_iter + 1,)):
+            return (f"w must have shape ({X.shape[1] + 1},) (the intercept first) and losses shape ({n_iter + 1},) "
+                    f"(the loss at the start and after each step); got {shapes}")
+        return None
+
+    def losses(got):
+        w, history = np.asarray(got[0], float), np.asarray(got[1], float)
+        if abs(history[0] - loss0) > 1e-9:
+            return f"losses[0] = {history[0]:.6g}, but the loss at w = 0 is {loss0:.6g} (log 2)"
+        if not np.all(np.isfinite(history)) or np.any(np.diff(history) > 1e-12):
+            return f"the loss must never increase under Newton's method here; got losses {describe(history)}"
+        if abs(history[-1] - _logistic_loss(X1, y, w)) > 1e-9:
+            return "losses[-1] is not the loss of the returned w"
+        return None
+
+    def converged(got):
+        return compare(w_star, np.asarray(got[0], float), 1e-5, 1e-6, "w (compared with scikit-learn's unpenalised fit)")
+
+    return Property(f"(w, losses): w = {describe(np.round(w_star, 4))} within 1e-6 + 1e-5 |w| (scikit-learn's fit), "
+                    f"losses non-increasing from {loss0:.4g}", [form, losses, converged], key=repr(np.round(w_star, 8)))
+
+
+def _logistic_data(n, theta, seed):
+    X, y = make_logistic(n, theta=theta, rng=seed)
+    return X + 0.5, y  # shifted, so the intercept is needed
+
+
+EXERCISES += [
+    Exercise(
+        id="7.8",
+        name="newton_logistic",
+        title="Newton's method for logistic regression",
+        reference=_newton_judge,
+        cases=(
+            Case((*_logistic_data(40, (1.0,), 0), 10)),
+            Case((*_logistic_data(200, (1.5, -1.0), 1), 12)),
+            Case((*_logistic_data(300, (0.5, 2.0, -1.0), 2), 15)),
+        ),
+        hint=("Add a column of ones for the intercept and start from w = 0. Newton's method divides the gradient by "
+              "the curvature: each step solves a linear system with the Hessian of the mean loss."),
+        hint2=("With p = sigma(X1 w): the gradient is X1^T (p - y) / n and the Hessian X1^T diag(p (1 - p)) X1 / n. "
+               "Record the mean loss before the first step and after every step."),
+    ),
 ]
