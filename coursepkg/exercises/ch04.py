@@ -24,6 +24,8 @@ def _nadaraya_watson(x_train, y_train, x_query, h):
 
 
 _rng = np.random.default_rng(404)
+# Every point of A is also in B: distance exactly 0, where the expanded formula rounds to tiny negatives.
+_DUPLICATES = np.random.default_rng(41).normal(size=(60, 3)) * 10 ** np.random.default_rng(42).uniform(0, 1, size=(60, 1))
 
 EXERCISES = [
     Exercise(
@@ -36,12 +38,13 @@ EXERCISES = [
             Case((np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([[3.0, 4.0], [1.0, 1.0], [-1.0, 0.0]]))),
             Case((_rng.normal(size=(7, 3)), _rng.normal(size=(5, 3)))),
             Case((_rng.normal(size=(40, 10)), _rng.normal(size=(60, 10)))),
+            Case((_DUPLICATES, _DUPLICATES[::-1])),
         ),
         hint=("Broadcasting can form all differences at once, or expand the squared norm of a difference into "
               "three terms. Rounding can make a tiny squared distance negative."),
         hint2=("The output has one row per row of A and one column per row of B. If you expand the square, clip "
                "negative values at zero before the square root."),
-        rtol=1e-7, atol=1e-9,
+        rtol=1e-7, atol=1e-6,  # the expanded formula loses ~1e-7 at distance 0 for norms ~10
     ),
     Exercise(
         id="4.2",
@@ -145,6 +148,7 @@ EXERCISES += [
             Case((*_blobs(12, 0, 0.3), [1, 3], 3)),
             Case((*_blobs(60, 1, 0.9), [1, 3, 5, 7, 9, 15], 5)),
             Case((*_blobs(90, 2, 1.2), list(range(1, 30, 2)), 10)),
+            Case((*_blobs(75, 3, 1.0), [2, 4, 6, 8, 10, 12], 7)),  # folds of 11 and 10 rows
         ),
         hint=("Each fold is held out once: train on the other folds, predict the held-out points, count the errors. "
               "The CV error of k is the number of errors over all folds divided by n."),

@@ -67,6 +67,9 @@ EXERCISES = [
             Case((np.array([0.5, -0.5]), 0.2, np.eye(2), np.array([1.0, -1.0]), 0.1, 0.5)),
             Case((np.zeros(20), 0.0, _Km, _ym, 1e-3, 1.0)),
             Case((_rng(5).normal(size=20), 0.3, _Km, _ym, 1e-2, 0.1)),
+            # margins exactly +1 and -1, more negatives than positives: `<` vs `<=` and the bias step show
+            Case((np.zeros(3), 1.0, np.eye(3), np.array([1.0, -1.0, -1.0]), 0.1, 0.5)),
+            Case((_rng(6).normal(size=20), -0.4, _Km, np.where(np.arange(20) < 14, -1.0, 1.0), 1e-2, 0.2)),
         ),
         hint=("A point enters the hinge sub-gradient only when its margin is strictly below 1. Both the "
               "coefficients alpha and the bias b take a step."),

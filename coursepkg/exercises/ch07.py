@@ -80,6 +80,7 @@ EXERCISES = [
             Case(([1.0, 0.8, 0.9, 0.7, 0.75], 2)),
             Case(([3.0, 2.0, 1.0, 0.5], 1)),
             Case(([0.5, 0.5, 0.5, 0.5, 0.5], 3)),
+            Case(([1.0, 1.1, 0.9, 1.0, 0.95, 0.97], 2)),  # an improvement resets the count
             Case((list(np.round(1 / np.arange(1, 30) + 0.01 * np.arange(29), 4)), 4)),
         ),
         hint=("Track the best validation loss so far and how many epochs have passed without a strict "
