@@ -54,8 +54,10 @@ EXERCISES = [
               "training. The regularisation sits on the diagonal."),
         hint2=("Solve a linear system for alpha rather than forming an inverse (it is faster and more "
                "accurate). Predictions are a weighted sum of kernel values with the training points."),
-        rtol=1e-6,
-        atol=1e-8,
+        # (K + lam I) alpha = y amplifies rounding by its condition number (~1e3 here): a float32
+        # kernel moves the predictions by ~5e-4 relative, which is right, not a mistake.
+        rtol=1e-3,
+        atol=1e-4,
     ),
     Exercise(
         id="5.3",
@@ -115,7 +117,7 @@ def _kernel_ridge_cv_judge(X, y, sigmas, lams, n_folds):
     def form(got):
         if not isinstance(got, (tuple, list)) or len(got) != 3:
             return f"return a tuple (sigma, lam, cv_errors); got {describe(got)}"
-        return compare(errors, got[2], 1e-6, 1e-10, "cv_errors")
+        return compare(errors, got[2], 1e-3, 1e-6, "cv_errors")  # conditioning, as in 5.2
 
     def chosen(got):
         if (float(got[0]), float(got[1])) not in best:
