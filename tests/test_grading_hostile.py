@@ -14,7 +14,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from coursepkg.exercises import get_exercise
+from coursepkg.exercises import all_exercises, get_exercise
 from coursepkg.grading import GradeOptions, grade_batch
 
 pytestmark = [pytest.mark.ch1, pytest.mark.slow]
@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = ROOT / "solutions" / "01_perceptrons.ipynb"
 STUDENT = ROOT / "exercises" / "01_perceptrons.ipynb"
 OPTIONS = GradeOptions(timeout=15.0, memory_mb=1536, call_timeout=1.0)
-IDS = ["1.1", "1.2", "1.3", "1.4"]
+IDS = [e.id for e in all_exercises().values() if e.chapter == 1]  # issue 23: 1.1-1.4, 1.5, 1.6, 1.8
+N = float(len(IDS))  # full marks: one point each
 
 
 def _cell_index(nb, name):
@@ -41,6 +42,7 @@ GARBAGE_REASONS = {
     "1.3": "0/3 cases passed; first failure: output differs at index (0,): expected -1, got 0",
     "1.4": "0/3 cases passed; first failure: output differs at index (1, 0): expected 4.53979e-05, got 0",
 }
+GARBAGE_REASONS.update({i: "not implemented" for i in IDS if i not in GARBAGE_REASONS})  # left as stubs
 GARBAGE = """
 def perceptron_update(w, b, x, y, lr=1.0):
     return 42
@@ -128,41 +130,42 @@ def _corpus(folder):
             nbformat.write(nb, folder / f"{name}.ipynb")
         exp[name] = (score, reasons, status)
 
-    put("honest", nbformat.read(SOLUTION, as_version=4), 4.0, {})
+    put("honest", nbformat.read(SOLUTION, as_version=4), N, {})
     put("infinite_loop", _append(SOLUTION, "while True:\n    pass"), 0.0,
         {i: "timed out after 15 s" for i in IDS}, "timeout")
-    put("loop_in_function", _append(SOLUTION, "def xor_predict(X):\n    while True:\n        pass"), 3.0,
+    put("loop_in_function", _append(SOLUTION, "def xor_predict(X):\n    while True:\n        pass"), N - 1,
         {"1.3": "0/3 cases passed; first failure: took longer than 1 s"})
     put("os_exit", _append(SOLUTION, "import os\nos._exit(0)"), 0.0,
         {i: "the notebook's process exited with code 0 before all answers were written" for i in IDS}, "crashed")
     put("sys_exit", _append(SOLUTION, "import sys\nsys.exit(0)", "def perceptron_update(w, b, x, y, lr=1.0):\n    sys.exit(3)"),
-        3.0, {"1.1": "0/6 cases passed; first failure: raised SystemExit: 3"})
+        N - 2, {"1.1": "0/6 cases passed; first failure: raised SystemExit: 3",
+                "1.8": "0/4 cases passed; first failure: raised SystemExit: 3"})  # 1.8 calls perceptron_update
     put("patched_numpy", _append(STUDENT, GARBAGE, PATCH_NUMPY), 0.0, GARBAGE_REASONS)
     put("patched_grader", _append(STUDENT, GARBAGE, PATCH_GRADER), 0.0, GARBAGE_REASONS)
     put("rewrites_files", _append(STUDENT, FILES), 0.0, {i: "not implemented" for i in IDS})
     put("fake_score", _append(STUDENT, FAKE_SCORE), 0.0, {i: "not implemented" for i in IDS})
-    put("output_50mb", _append(SOLUTION, "print('x' * 50_000_000)"), 4.0, {})
+    put("output_50mb", _append(SOLUTION, "print('x' * 50_000_000)"), N, {})
     alloc = "def xor_predict(X, _f=xor_predict):\n    big = np.ones(2**29)  # 4 GiB\n    return _f(X)"
-    put("alloc_4gb", _append(SOLUTION, alloc), 3.0, {"1.3": "0/3 cases passed; first failure: raised MemoryError"})
+    put("alloc_4gb", _append(SOLUTION, alloc), N - 1, {"1.3": "0/3 cases passed; first failure: raised MemoryError"})
     put("malformed_json", SOLUTION.read_text()[:5000], 0.0, {i: "not a notebook: invalid JSON" for i in IDS}, "unreadable")
     put("not_a_notebook", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), 0.0,
         {i: "not a notebook: the file is not UTF-8 text" for i in IDS}, "unreadable")
     nb = nbformat.read(SOLUTION, as_version=4)
     k = _cell_index(nb, "count_parameters")
     nb.cells[k].source = "def count_parameters(layer_sizes)\n    return 0"
-    put("syntax_error", nb, 3.0, {"1.2": f"function count_parameters is not defined in the notebook (cell {k} raised SyntaxError"})
+    put("syntax_error", nb, N - 1, {"1.2": f"function count_parameters is not defined in the notebook (cell {k} raised SyntaxError"})
     nb = nbformat.read(SOLUTION, as_version=4)
     del nb.cells[_cell_index(nb, "sigmoid_network_output")]
-    put("missing_function", nb, 3.0, {"1.4": "function sigmoid_network_output is not defined in the notebook"})
-    put("wrong_shape", _append(SOLUTION, "def xor_predict(X, _f=xor_predict):\n    return _f(X)[:, None]"), 3.0,
+    put("missing_function", nb, N - 1, {"1.4": "function sigmoid_network_output is not defined in the notebook"})
+    put("wrong_shape", _append(SOLUTION, "def xor_predict(X, _f=xor_predict):\n    return _f(X)[:, None]"), N - 1,
         {"1.3": "0/3 cases passed; first failure: output has shape (4, 1); expected shape (4,)"})
     put("nan_answers", _append(SOLUTION, "def sigmoid_network_output(Thetas, X):\n    return np.full((len(X), len(Thetas[-1])), np.nan)"),
-        3.0, {"1.4": "0/3 cases passed; first failure: output differs at index (0, 0): expected 9.35762e-14, got nan"})
-    put("fork_orphans", _append(SOLUTION, FORK), 4.0, {})
+        N - 1, {"1.4": "0/3 cases passed; first failure: output is nan at index (0, 0) where a finite number was expected"})
+    put("fork_orphans", _append(SOLUTION, FORK), N, {})
     put("object_not_data", _append(STUDENT, ALWAYS_EQUAL), 0.0,
         {**{i: "not implemented" for i in IDS},
          "1.2": "0/6 cases passed; first failure: returned object of type Weird, not numbers or arrays"})
-    put("calls_package_answer", _append(SOLUTION, CHEAT), 4.0, {})
+    put("calls_package_answer", _append(SOLUTION, CHEAT), N, {})
     return exp
 
 
@@ -188,7 +191,7 @@ def test_every_hostile_case_gets_its_exact_score_and_reason(hostile):
         record = records[name]
         assert record["status"] == status, (name, record["status"], record["reason"])
         assert record["score"] == pytest.approx(score), (name, [(r["id"], r["reason"]) for r in record["exercises"]])
-        assert record["max_score"] == 4.0
+        assert record["max_score"] == N
         rows = {row["id"]: row for row in record["exercises"]}
         assert sorted(rows) == IDS
         for i in IDS:
@@ -209,7 +212,7 @@ def test_batch_output_is_complete_and_inputs_untouched(hostile):
         assert float(rows[name]["total"]) == pytest.approx(score) and rows[name]["status"] == status
         results = json.loads((base / "out" / "results" / name / "results.json").read_text())
         assert results["score"] == pytest.approx(score)
-        assert (base / "out" / "feedback" / f"{name}.md").read_text().count("### ") == 4
+        assert (base / "out" / "feedback" / f"{name}.md").read_text().count("### ") == N
     assert not [p for p in (base / "out").rglob(".*") if p.is_file()]  # no temporary files left
 
 

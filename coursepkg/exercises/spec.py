@@ -130,8 +130,12 @@ def _diagnose(e, g, rtol, atol):
     nonzero = np.abs(e) > 1e-12
     if np.count_nonzero(nonzero) >= 1 and np.all(np.abs(g[~nonzero]) <= atol):
         ratio = g[nonzero] / e[nonzero]
-        if np.all(np.isfinite(ratio)) and np.ptp(ratio) <= 1e-6 * max(1.0, abs(ratio[0])) and abs(ratio[0] - 1) > 1e-3:
-            return f" Your answer is the expected one times {ratio[0]:.4g}: a missing or extra normalisation (a 1/n, a mean)?"
+        if np.all(np.isfinite(ratio)) and np.ptp(ratio) <= 1e-6 * max(1.0, abs(ratio[0])) and ratio[0] > 0:
+            # only whole factors (n, 2, a batch size) point at a forgotten or doubled normalisation
+            for factor, word in ((ratio[0], "times"), (1.0 / ratio[0], "divided by")):
+                if factor >= 1.5 and abs(factor - round(factor)) < 1e-6 * factor:
+                    return (f" Your answer is the expected one {word} {round(factor)}: a missing or extra "
+                            f"normalisation (a 1/n, a mean, a factor 2)?")
     return ""
 
 
@@ -157,7 +161,7 @@ def _compare_arrays(e, g, rtol, atol, where):
         at = f" at index {index}" if index else ""
         n_bad = int(np.count_nonzero(~close))
         count = f" ({n_bad} of {close.size} entries differ)" if close.size > 1 else ""
-        return (f"{where} differs{at}: expected {e[index]:.7g}, got {g[index]:.7g}{count}; "
+        return (f"{where} differs{at}: expected {e[index]:.6g}, got {g[index]:.6g}{count}; "
                 f"{tolerance_text(rtol, atol)}.{_diagnose(e, g, rtol, atol)}")
     return None
 
