@@ -77,9 +77,13 @@ def test_hints_are_tiered_and_chosen_by_what_went_wrong(monkeypatch):
 
     with np.errstate(all="ignore"):
         first, second = repr(check("3.1", naive)), repr(check("3.1", naive))
-    assert "Hint:" in first and "Hint 2:" not in first and "stronger hint" in first
-    assert "Hint 2:" in second
-    assert "numerical stability" in first  # the NaN was diagnosed
+    assert "Hint:" in first and "Hint 2:" not in first
+    assert "Hint:" in second
+    wrong = lambda Z: np.ones_like(Z) / Z.shape[1]  # noqa: E731 - uniform: the values are wrong, nothing else
+    monkeypatch.setattr(ex, "_FAILURES", {})
+    tier1, tier2 = repr(check("3.1", wrong)), repr(check("3.1", wrong))
+    assert "stronger hint" in tier1 and "Hint 2:" not in tier1 and "Hint 2:" in tier2
+    assert "numerical stability" in first and "stay finite" in first  # the NaN chose the hint
     wrong_axis = repr(check("3.1", lambda Z: np.exp(Z - Z.max()) / np.exp(Z - Z.max()).sum(axis=1)))
     assert "axis" in wrong_axis
     transposed = repr(run_checks(get_exercise("4.1"), lambda A, B: np.sqrt(((B[:, None] - A[None]) ** 2).sum(-1))))
@@ -89,9 +93,18 @@ def test_hints_are_tiered_and_chosen_by_what_went_wrong(monkeypatch):
         w += lr * y * x
         return w, b + lr * y, True
 
-    assert "work on a copy" in repr(check("1.1", mutates))
+    in_place = repr(check("1.1", mutates))
+    assert "work on a copy" in in_place and "copy of the input" in in_place.split("Hint:")[1]
+    assert exercise_hint_absent(in_place, "1.1")
+    in_place_softmax = repr(check("3.1", lambda Z: np.exp(Z - Z.max(axis=1, keepdims=True)) / np.exp(
+        Z.__isub__(Z.max(axis=1, keepdims=True))).sum(axis=1, keepdims=True)))
+    assert "copy of the input" in in_place_softmax and "exp overflows" not in in_place_softmax  # issue 23's 3.1 case
     assert "opposite sign" in repr(run_checks(get_exercise("3.2"), lambda z, y: -_ce(z, y)))
     assert "times 6" in repr(run_checks(get_exercise("3.2"), lambda z, y: _ce(z, y) * len(y)))
+
+
+def exercise_hint_absent(text, exercise_id):
+    return get_exercise(exercise_id).hint not in text
 
 
 def _ce(z, y):

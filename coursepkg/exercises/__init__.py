@@ -83,8 +83,23 @@ def _call_text(exercise, case):
     return f"{exercise.name}({', '.join(parts)})"
 
 
-def hint_lines(exercise, failures):
-    """The hint shown after the ``failures``-th failed check: a nudge, then the stronger hint as well."""
+# When the failure itself says what went wrong, the hint is about that, not about the exercise.
+_SITUATIONS = (
+    ("changed one of its input arrays", "Your function modified an array it was given (with +=, -=, or by assigning "
+     "into it), so the caller's data changed too. Build a new array, or work on a copy of the input."),
+    ("where a finite number was expected", "A NaN or inf appeared: an exp overflowed, a log got 0, or something was "
+     "divided by zero. Rewrite the formula so large or extreme inputs stay finite (numerical stability)."),
+    ("has shape", "Compare your shape with the expected one: which axis did each sum, mean, max or product run "
+     "over, did you keep that axis where you need it for broadcasting, and is a transpose missing?"),
+)
+
+
+def hint_lines(exercise, failures, problem=""):
+    """The hint after the ``failures``-th failed check: chosen by the ``problem`` when it says what went
+    wrong (in place, NaN, shape), else the exercise's nudge, with its stronger hint from the second failure."""
+    for marker, hint in _SITUATIONS:
+        if marker in problem:
+            return [f"  Hint:     {hint}"]
     lines = [f"  Hint:     {exercise.hint}"]
     if failures >= 2 and exercise.hint2:
         lines.append(f"  Hint 2:   {exercise.hint2}")
@@ -133,7 +148,7 @@ def run_checks(exercise, fn, failures=1):
     ]
     if not problem.startswith("raised"):
         lines.append(f"  Got:      {describe(got)}")
-    lines += [f"  Problem:  {problem}", *hint_lines(exercise, failures)]
+    lines += [f"  Problem:  {problem}", *hint_lines(exercise, failures, problem)]
     return CheckResult(exercise.id, exercise.name, "failed", n_passed, n, "\n".join(lines))
 
 
