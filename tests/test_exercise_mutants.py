@@ -6,6 +6,7 @@ changed in place). The right solutions are taken from ``solutions/`` itself, so 
 proves that the solution notebooks pass. ``pytest tests/test_exercise_mutants.py -s`` prints the
 kill-rate table per exercise.
 """
+import functools
 import json
 from pathlib import Path
 
@@ -674,14 +675,18 @@ def _label(mutant):
     return mutant.__name__ if mutant.__name__ != "answer" else f"returns {mutant()!r}"
 
 
+@functools.cache
+def _verdict(exercise_id, mutant):
+    return run_checks(EXERCISES[exercise_id], mutant)
+
+
 def kill_table():
     """``[(id, name, n_mutants, n_killed)]`` and the failures' messages, for the report."""
     rows, survivors = [], []
     for exercise_id, mutants in MUTANTS.items():
         killed = 0
         for mutant in mutants:
-            result = run_checks(EXERCISES[exercise_id], mutant)
-            if result.passed:
+            if _verdict(exercise_id, mutant).passed:
                 survivors.append(f"{exercise_id}: {_label(mutant)}")
             else:
                 killed += 1
@@ -704,7 +709,7 @@ def test_the_solution_notebook_answer_passes(exercise_id):
 def test_every_mutant_is_rejected_with_a_useful_message(exercise_id):
     exercise = EXERCISES[exercise_id]
     for mutant in MUTANTS[exercise_id]:
-        result = run_checks(exercise, mutant)
+        result = _verdict(exercise_id, mutant)
         text = repr(result)
         assert not result.passed, f"{exercise_id}: mutant {_label(mutant)} passes the check"
         assert result.status in ("failed", "error"), text

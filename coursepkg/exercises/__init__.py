@@ -108,6 +108,17 @@ def hint_lines(exercise, failures, problem=""):
     return lines
 
 
+_EXPECTED = {}  # id(exercise) -> (exercise, expected answers): references of the larger tasks train models
+
+
+def expected_answers(exercise):
+    """The reference answer of every case of ``exercise``, computed once per exercise object."""
+    entry = _EXPECTED.get(id(exercise))
+    if entry is None or entry[0] is not exercise:
+        entry = _EXPECTED[id(exercise)] = (exercise, [exercise.expected(case) for case in exercise.cases])
+    return entry[1]
+
+
 def run_checks(exercise, fn, failures=1):
     """Call ``fn`` on every case of ``exercise`` and compare with the reference.
 
@@ -120,7 +131,7 @@ def run_checks(exercise, fn, failures=1):
                            f"✘ {head}: expected a function, got {type(fn).__name__}. Pass the function itself, "
                            f"without calling it: check({exercise.id!r}, {exercise.name}).")
     n_passed, first = 0, None
-    for case in exercise.cases:
+    for case, expected in zip(exercise.cases, expected_answers(exercise)):
         args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)  # the student may mutate them
         try:
             got = fn(*args, **kwargs)
@@ -131,20 +142,20 @@ def run_checks(exercise, fn, failures=1):
         except Exception as exc:  # noqa: BLE001 - any error in student code is feedback, not a crash
             got, problem = None, f"raised {type(exc).__name__}: {exc}"
         else:
-            problem = compare(exercise.expected(case), got, exercise.rtol, exercise.atol)
+            problem = compare(expected, got, exercise.rtol, exercise.atol)
             if problem is None and compare(case.args, args, 0.0, 0.0, "input") is not None:
                 problem = "your function changed one of its input arrays in place; work on a copy"
         if problem is None:
             n_passed += 1
         elif first is None:
-            first = (case, got, problem)
+            first = (case, expected, got, problem)
     if first is None:
         return CheckResult(exercise.id, exercise.name, "passed", n, n, f"✔ {head} passed: {n}/{n} cases.")
-    case, got, problem = first
+    case, expected, got, problem = first
     lines = [
         f"✘ {head}: {n_passed}/{n} cases passed.",
         f"  First failing case: {_call_text(exercise, case)}",
-        f"  Expected: {describe(exercise.expected(case))}",
+        f"  Expected: {describe(expected)}",
     ]
     if not problem.startswith("raised"):
         lines.append(f"  Got:      {describe(got)}")
