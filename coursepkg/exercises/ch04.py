@@ -24,8 +24,13 @@ def _nadaraya_watson(x_train, y_train, x_query, h):
 
 
 _rng = np.random.default_rng(404)
-# Every point of A is also in B: distance exactly 0, where the expanded formula rounds to tiny negatives.
-_DUPLICATES = np.random.default_rng(41).normal(size=(60, 3)) * 10 ** np.random.default_rng(42).uniform(0, 1, size=(60, 1))
+# Pairs of 1-D points 1e-9 apart: the expanded formula ||a||^2 - 2 a.b + ||b||^2 rounds to small negatives
+# here (1-D: one product per entry, so the same on every BLAS), and its square root would be NaN.
+_near = np.random.default_rng(0)
+_x = _near.uniform(1, 10, size=200)
+_y = _x + _near.uniform(-1e-9, 1e-9, size=200)
+_NEAR = [17, 25, 28, 34, 36, 39, 41, 50]
+_NEAR_A, _NEAR_B = _x[_NEAR][:, None], np.vstack([_y[_NEAR][:, None], [[0.0], [5.0]]])
 
 EXERCISES = [
     Exercise(
@@ -38,7 +43,7 @@ EXERCISES = [
             Case((np.array([[0.0, 0.0], [1.0, 1.0]]), np.array([[3.0, 4.0], [1.0, 1.0], [-1.0, 0.0]]))),
             Case((_rng.normal(size=(7, 3)), _rng.normal(size=(5, 3)))),
             Case((_rng.normal(size=(40, 10)), _rng.normal(size=(60, 10)))),
-            Case((_DUPLICATES, _DUPLICATES[::-1])),
+            Case((_NEAR_A, _NEAR_B)),
         ),
         hint=("Broadcasting can form all differences at once, or expand the squared norm of a difference into "
               "three terms. Rounding can make a tiny squared distance negative."),
