@@ -58,10 +58,12 @@ def _figures_gallery(args):
 
 
 def _exercises_list(args):
-    from .exercises import all_exercises
+    from .exercises import all_derivations, all_exercises
 
     for exercise in all_exercises().values():
-        print(f"{exercise.id:<6} {exercise.name:<26} {exercise.title} ({exercise.points:g} pt)")
+        print(f"{exercise.id:<6} {exercise.name:<26} {exercise.title} ({exercise.points:g} pt, {exercise.kind})")
+    for derivation in all_derivations().values():
+        print(f"{derivation.id:<6} {'(derivation)':<26} {derivation.title} ({derivation.points:g} pt, graded by hand)")
     return 0
 
 

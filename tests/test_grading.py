@@ -145,15 +145,15 @@ def test_batch_policies_private_checks_resume_and_formats(tmp_path):
     by = {(r["student"], Path(r["submission"]).name): r for r in records}
     assert by[("alice", "first.ipynb")]["status"] == "superseded"
     alice, bob = by[("alice", "second.ipynb")], by[("bob", "bob.ipynb")]
-    assert (alice["score"], alice["max_score"], alice["late"]) == (0.0, 9.0, True)
-    assert (bob["score"], bob["max_score"]) == (9.0, 9.0)  # 7 exercises x 1 point + the private check's 2 points
+    assert (alice["score"], alice["max_score"], alice["late"]) == (0.0, 11.0, True)
+    assert (bob["score"], bob["max_score"]) == (11.0, 11.0)  # 6 items x 1 point, 1.8 x 3 + the private check's 2
 
     with open(out / "gradebook.csv", newline="") as f:
         rows = list(csv.reader(f))
     assert rows[0] == gradebook_columns(["1.1", "1.2", "1.2h", "1.3", "1.4", "1.5", "1.6", "1.8"])
     table = [dict(zip(rows[0], row)) for row in rows[1:]]
     assert [(r["student"], r["status"], r["total"]) for r in table] == [
-        ("alice", "graded", "0"), ("alice", "superseded", ""), ("bob", "graded", "9")]
+        ("alice", "graded", "0"), ("alice", "superseded", ""), ("bob", "graded", "11")]
     for r in table:
         if r["status"] == "graded":
             assert float(r["total"]) == sum(float(r[i]) for i in ["1.1", "1.2", "1.2h", "1.3", "1.4", "1.5", "1.6", "1.8"])
@@ -174,7 +174,7 @@ def test_batch_policies_private_checks_resume_and_formats(tmp_path):
     new.write_bytes(SOLUTION.read_bytes())
     again = {r["student"]: r for r in grade_batch([subs], out, options=FAST, checks=checks, resume=True, progress=False)
              if r["status"] != "superseded"}
-    assert again["bob"]["reason"] == "kept from the first run" and again["alice"]["score"] == 9.0
+    assert again["bob"]["reason"] == "kept from the first run" and again["alice"]["score"] == 11.0
 
 
 def test_gradescope_entry_point_and_cli(tmp_path, capsys):
@@ -184,8 +184,8 @@ def test_gradescope_entry_point_and_cli(tmp_path, capsys):
     assert main(["grade", "--gradescope", "--autograder-root", str(root), "--timeout", "20"]) == 0
     results = json.loads((root / "results" / "results.json").read_text())
     jsonschema.validate(results, RESULTS_SCHEMA)
-    assert results["score"] == 7.0 and [t["status"] for t in results["tests"]] == ["passed"] * 7
-    assert "graded: 7/7" in capsys.readouterr().out
+    assert results["score"] == 9.0 and [t["status"] for t in results["tests"]] == ["passed"] * 7
+    assert "graded: 9/9" in capsys.readouterr().out
     (root / "submission" / "mine.ipynb").unlink()
     assert grade_gradescope(root)["reason"] == "no .ipynb file in the submission"
     assert json.loads((root / "results" / "results.json").read_text())["score"] == 0

@@ -23,7 +23,7 @@ SOLUTION = ROOT / "solutions" / "01_perceptrons.ipynb"
 STUDENT = ROOT / "exercises" / "01_perceptrons.ipynb"
 OPTIONS = GradeOptions(timeout=15.0, memory_mb=1536, call_timeout=1.0)
 IDS = [e.id for e in all_exercises().values() if e.chapter == 1]  # issue 23: 1.1-1.4, 1.5, 1.6, 1.8
-N = float(len(IDS))  # full marks: one point each
+N = float(sum(get_exercise(i).points for i in IDS))  # full marks
 
 
 def _cell_index(nb, name):
@@ -138,7 +138,7 @@ def _corpus(folder):
     put("os_exit", _append(SOLUTION, "import os\nos._exit(0)"), 0.0,
         {i: "the notebook's process exited with code 0 before all answers were written" for i in IDS}, "crashed")
     put("sys_exit", _append(SOLUTION, "import sys\nsys.exit(0)", "def perceptron_update(w, b, x, y, lr=1.0):\n    sys.exit(3)"),
-        N - 2, {"1.1": "0/6 cases passed; first failure: raised SystemExit: 3",
+        N - 4, {"1.1": "0/6 cases passed; first failure: raised SystemExit: 3",
                 "1.8": "0/4 cases passed; first failure: raised SystemExit: 3"})  # 1.8 calls perceptron_update
     put("patched_numpy", _append(STUDENT, GARBAGE, PATCH_NUMPY), 0.0, GARBAGE_REASONS)
     put("patched_grader", _append(STUDENT, GARBAGE, PATCH_GRADER), 0.0, GARBAGE_REASONS)
@@ -198,7 +198,7 @@ def test_every_hostile_case_gets_its_exact_score_and_reason(hostile):
             if i in reasons:
                 assert rows[i]["score"] == 0.0 and rows[i]["reason"].startswith(reasons[i]), (name, i, rows[i]["reason"])
             else:
-                assert rows[i]["score"] == 1.0 and rows[i]["status"] == "passed", (name, i, rows[i]["reason"])
+                assert rows[i]["score"] == get_exercise(i).points and rows[i]["status"] == "passed", (name, i, rows[i]["reason"])
 
 
 def test_batch_output_is_complete_and_inputs_untouched(hostile):
@@ -212,7 +212,7 @@ def test_batch_output_is_complete_and_inputs_untouched(hostile):
         assert float(rows[name]["total"]) == pytest.approx(score) and rows[name]["status"] == status
         results = json.loads((base / "out" / "results" / name / "results.json").read_text())
         assert results["score"] == pytest.approx(score)
-        assert (base / "out" / "feedback" / f"{name}.md").read_text().count("### ") == N
+        assert (base / "out" / "feedback" / f"{name}.md").read_text().count("### ") == len(IDS)
     assert not [p for p in (base / "out").rglob(".*") if p.is_file()]  # no temporary files left
 
 

@@ -151,6 +151,7 @@ def _train_perceptron_judge(X, y, max_iter):
 EXERCISES += [
     Exercise(
         id="1.8",
+        points=3.0,  # a task of real size weighs three short items
         name="train_perceptron",
         title="The perceptron algorithm: sweep until an epoch without mistakes",
         reference=_train_perceptron_judge,

@@ -163,6 +163,7 @@ _X3, _y3 = _three_classes(150, 0)
 EXERCISES += [
     Exercise(
         id="3.8",
+        points=3.0,  # a task of real size weighs three short items
         name="softmax_regression_sgd",
         title="Train softmax regression by mini-batch SGD",
         reference=_softmax_sgd_judge,

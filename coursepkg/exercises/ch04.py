@@ -146,6 +146,7 @@ def _blobs(n, seed, spread):
 EXERCISES += [
     Exercise(
         id="4.8",
+        points=3.0,  # a task of real size weighs three short items
         name="choose_k_by_cv",
         title="Choose k for k-NN by cross-validation",
         reference=_choose_k_judge,

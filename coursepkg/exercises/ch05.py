@@ -134,6 +134,7 @@ _Xc, _yc = make_curve_1d(n=40, noise=0.15, rng=3)
 EXERCISES += [
     Exercise(
         id="5.8",
+        points=3.0,  # a task of real size weighs three short items
         name="kernel_ridge_cv",
         title="Kernel ridge with sigma and lambda chosen by cross-validation",
         reference=_kernel_ridge_cv_judge,

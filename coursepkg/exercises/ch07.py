@@ -154,6 +154,7 @@ def _logistic_data(n, theta, seed):
 EXERCISES += [
     Exercise(
         id="7.8",
+        points=3.0,  # a task of real size weighs three short items
         name="newton_logistic",
         title="Newton's method for logistic regression",
         reference=_newton_judge,
