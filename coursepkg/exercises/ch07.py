@@ -4,7 +4,7 @@ import numpy as np
 from ..datasets import make_logistic
 from ..optim import SGD, Adam
 from ..regularization import EarlyStopping
-from .judges import Choice, Numeric, Property
+from .judges import Numeric, Property
 from .spec import Case, Derivation, Exercise, compare, describe, question
 
 
