@@ -178,6 +178,55 @@ def ng_order(Thetas, X, y):
     return S["network_gradients"](Thetas, X, y)[::-1]
 
 
+def _gc(Thetas, X, y, grads, eps, step="central", restore=True, denominator="sum", mean=True):
+    def loss(Ts):
+        A = X
+        for T in Ts:
+            A = _sigmoid(A @ T[:, 1:].T + T[:, 0])
+        terms = -(y * np.log(A[:, 0]) + (1 - y) * np.log(1 - A[:, 0]))
+        return terms.mean() if mean else terms.sum()
+
+    Thetas = [T.copy() for T in Thetas]
+    numeric, worst = [], 0.0
+    for l, Theta in enumerate(Thetas):
+        g = np.zeros_like(Theta)
+        for index in np.ndindex(Theta.shape):
+            original = Theta[index]
+            Theta[index] = original + eps
+            up = loss(Thetas)
+            Theta[index] = original - eps if step == "central" else original
+            down = loss(Thetas)
+            # forward: `down` is the loss at the weight itself; half: a central difference over eps, not 2 eps
+            g[index] = (up - down) / (2 * eps) if step == "central" else (up - down) / eps
+            if restore:
+                Theta[index] = original
+        numeric.append(g)
+        a = grads[l]
+        scale = np.maximum(1e-8, np.abs(a) + np.abs(g)) if denominator == "sum" else np.maximum(1e-8, np.abs(g))
+        worst = max(worst, float(np.max(np.abs(a - g) / scale)))
+    return numeric, worst
+
+
+def gc_forward(Thetas, X, y, grads, eps):
+    return _gc(Thetas, X, y, grads, eps, step="forward")
+
+
+def gc_one_eps(Thetas, X, y, grads, eps):  # central difference divided by eps, not 2 eps
+    return _gc(Thetas, X, y, grads, eps, step="half")
+
+
+def gc_not_restored(Thetas, X, y, grads, eps):
+    return _gc(Thetas, X, y, grads, eps, restore=False)
+
+
+def gc_sum_loss(Thetas, X, y, grads, eps):
+    return _gc(Thetas, X, y, grads, eps, mean=False)
+
+
+def gc_relative_to_numeric(Thetas, X, y, grads, eps):
+    return _gc(Thetas, X, y, grads, eps, denominator="numeric")
+
+
 # ---- chapter 3 ---------------------------------------------------------------------------------
 def sm_naive(Z):
     E = np.exp(Z)
@@ -344,6 +393,7 @@ MUTANTS = {
     "2.1": [ds_bias_in_w, ds_no_derivative, ds_mean_bias, ds_no_bias_column],
     "2.2": [at_one_path, at_sin_sign, at_reversed],
     "2.3": [ng_no_mean, ng_no_derivative, ng_sign, ng_order],
+    "2.8": [gc_forward, gc_one_eps, gc_not_restored, gc_sum_loss, gc_relative_to_numeric],
     "2.5": [_const(2.0 + np.cos(5.0)), _const(2.0 - np.cos(np.deg2rad(5.0))), _const(5.5)],
     "2.6": [_const("a"), _const("c"), _const("d")],
     "3.1": [sm_naive, sm_axis0, sm_in_place, sm_global_max],

@@ -162,6 +162,33 @@ def cov_count(lows, highs, truth):
     return ((lows <= truth) & (truth <= highs)).sum(axis=0).astype(float)
 
 
+def _corr(x, y, B, level, seed, pairs=True, ddof=1, tails=2):
+    rng = np.random.default_rng(seed)
+    i = rng.integers(0, len(x), size=(B, len(x)))
+    j = i if pairs else rng.integers(0, len(x), size=(B, len(x)))
+    r = np.array([np.corrcoef(x[a], y[b])[0, 1] for a, b in zip(i, j)])
+    alpha = (1 - level) / tails
+    return float(np.quantile(r, alpha)), float(np.quantile(r, 1 - alpha)), float(r.std(ddof=ddof))
+
+
+def bc_unpaired(x, y, B, level, seed):
+    return _corr(x, y, B, level, seed, pairs=False)
+
+
+def bc_ddof0(x, y, B, level, seed):
+    return _corr(x, y, B, level, seed, ddof=0)
+
+
+def bc_one_tail(x, y, B, level, seed):
+    return _corr(x, y, B, level, seed, tails=1)
+
+
+def bc_no_resampling(x, y, B, level, seed):
+    r = np.corrcoef(x, y)[0, 1]
+    lo, hi, se = _corr(x, y, B, level, seed)
+    return lo, hi, float(np.sqrt((1 - r**2) / (len(x) - 2)))
+
+
 # ---- chapter 7 ---------------------------------------------------------------------------------
 def mom_old_velocity(theta, velocity, grad, lr, momentum):
     return theta - lr * velocity, momentum * velocity + grad
@@ -294,6 +321,7 @@ MUTANTS = {
     "6.2": [pi_full_alpha, pi_axis_last, pi_nearest],
     "6.3": [bkr_same_sample, bkr_full_data, bkr_x_only],
     "6.4": [cov_strict, cov_axis1, cov_count],
+    "6.8": [bc_unpaired, bc_ddof0, bc_one_tail, bc_no_resampling],
     "6.5": [_const(1000 / np.e), _const(1000 * 0.9), _const(1000 * (1 - 0.9**10))],
     "6.6": [_const("a"), _const("c"), _const("d")],
     "7.1": [mom_old_velocity, mom_damped, mom_sign],

@@ -9,8 +9,8 @@ from ..autodiff import ln, sin, trace
 from ..backprop import loss_value
 from ..gradcheck import numerical_gradient
 from ..mlp import init_params
-from .judges import Choice, Numeric
-from .spec import Case, Derivation, Exercise, question
+from .judges import Choice, Numeric, Property
+from .spec import Case, Derivation, Exercise, compare, describe, question
 
 
 def _sigmoid(z):
@@ -124,4 +124,71 @@ DERIVATIONS = [
     Derivation("2.7", "The output delta of a sigmoid unit with cross-entropy", points=2.0,
                rubric="1 pt: sigma'(z) = sigma(z) (1 - sigma(z)) derived from sigma(z) = 1 / (1 + e^-z); "
                       "1 pt: dJ/dz = h - y for J = -[y ln h + (1 - y) ln(1 - h)], h = sigma(z), the sigma' cancelling."),
+]
+
+
+def _max_relative_error(A, B):
+    return max(float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)))) for a, b in zip(A, B))
+
+
+def _gradient_check_judge(Thetas, X, y, grads, eps):
+    numeric = []
+    for l in range(len(Thetas)):
+        def J(T, l=l):
+            return loss_value(Thetas[:l] + [T] + Thetas[l + 1:], X, y, hidden="sigmoid", output="sigmoid")
+        numeric.append(numerical_gradient(J, Thetas[l], eps=eps))
+    error = _max_relative_error(grads, numeric)
+
+    def form(got):
+        if not isinstance(got, (tuple, list)) or len(got) != 2 or not isinstance(got[0], (tuple, list)):
+            return f"return a tuple (numeric_grads, max_rel_error) with numeric_grads a list of arrays; got {describe(got)}"
+        return compare(numeric, list(got[0]), 1e-5, 1e-9, "numeric_grads")
+
+    def verdict(got):
+        value = float(got[1])
+        if error < 1e-5:
+            if not 0 <= value < 1e-5:
+                return (f"max_rel_error = {value:.3g}, but these gradients are right: the largest relative error should "
+                        f"be below 1e-5 (the reference finds {error:.1e})")
+        elif abs(value - error) > 1e-3 * error:
+            return f"max_rel_error = {value:.6g}; expected {error:.6g} (these gradients have a mistake), tolerance 1e-3 relative"
+        return None
+
+    verdict_text = "below 1e-5 (the gradients are right)" if error < 1e-5 else f"{error:.6g} (the gradients are wrong)"
+    return Property(f"(numeric_grads: central differences, one array per Theta, max_rel_error {verdict_text})",
+                    [form, verdict], key=repr((numeric, round(error, 8))))
+
+
+def _checked_case(sizes, seed, n, corrupt=None, eps=1e-4):
+    Thetas = init_params(sizes, rng=seed, scale=1.0)
+    X, y = _normal(seed + 1, (n, sizes[0])), (_normal(seed + 2, n) > 0).astype(float)
+    grads = _network_gradients_reference(Thetas, X, y)
+    if corrupt == "sign":
+        grads[0] = grads[0].copy()
+        grads[0][0, 1] *= -1.0
+    elif corrupt == "no_mean":
+        grads = [g * n for g in grads]
+    return Case((Thetas, X, y, grads, eps))
+
+
+EXERCISES += [
+    Exercise(
+        id="2.8",
+        name="gradient_check",
+        title="Gradient checking of a backward pass",
+        points=3.0,
+        reference=_gradient_check_judge,
+        cases=(
+            _checked_case([2, 1], 0, 3),
+            _checked_case([2, 3, 1], 1, 5),
+            _checked_case([2, 3, 1], 1, 5, corrupt="sign"),
+            _checked_case([3, 4, 2, 1], 4, 6, corrupt="no_mean"),
+            _checked_case([3, 4, 2, 1], 7, 6, eps=1e-5),
+        ),
+        hint=("Perturb one weight at a time, up and down by eps, and look at how the loss changes; put the weight "
+              "back before moving to the next one. The loss is the same mean cross-entropy as in exercise 2.3."),
+        hint2=("The central difference divides the change in loss by the full distance between the two points, 2 eps. "
+               "The relative error of an entry compares |a - n| with |a| + |n| (guarded against 0 by 1e-8); report the "
+               "largest over all entries of all layers."),
+    ),
 ]

@@ -112,3 +112,39 @@ DERIVATIONS = [
                rubric="1 pt: P(point i not drawn) = (1 - 1/n)^n; 1 pt: the limit 1/e (via ln(1 - 1/n) ~ -1/n), so the "
                       "expected fraction of distinct points tends to 1 - 1/e ~ 0.632."),
 ]
+
+
+def _bootstrap_correlation(x, y, B, level, seed):
+    """Percentile interval and standard error of Pearson's r over B paired bootstrap samples."""
+    idx = np.random.default_rng(seed).integers(0, len(x), size=(B, len(x)))
+    xs, ys = x[idx], y[idx]
+    xc, yc = xs - xs.mean(axis=1, keepdims=True), ys - ys.mean(axis=1, keepdims=True)
+    r = (xc * yc).sum(axis=1) / np.sqrt((xc**2).sum(axis=1) * (yc**2).sum(axis=1))
+    lo, hi = percentile_interval(r, level)
+    return float(lo), float(hi), float(np.std(r, ddof=1))
+
+
+def _paired(n, rho, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n)
+    return x, rho * x + np.sqrt(1 - rho**2) * rng.normal(size=n)
+
+
+EXERCISES += [
+    Exercise(
+        id="6.8",
+        name="bootstrap_correlation",
+        title="A bootstrap interval and standard error for a correlation",
+        points=3.0,
+        reference=_bootstrap_correlation,
+        cases=(
+            Case((np.array([0.0, 1.0, 2.0, 3.0]), np.array([0.0, 1.0, 3.0, 2.0]), 5, 0.5, 0)),
+            Case((*_paired(30, 0.6, 1), 200, 0.9, 1)),
+            Case((*_paired(50, -0.3, 2), 500, 0.8, 2)),
+        ),
+        hint=("A bootstrap sample of paired data resamples the pairs: the same indices for x and y. Compute the "
+              "correlation of each sample, then read the interval and the spread off those B values."),
+        hint2=("Draw all indices at once as in exercise 6.1, take the percentile interval as in exercise 6.2, and "
+               "use the sample standard deviation (divide by B - 1) for the standard error. Return (lo, hi, se)."),
+    ),
+]
