@@ -53,7 +53,7 @@ def _verdict(exercise_id, mutant):
 def kill_table():
     """``[(id, name, n_mutants, n_killed)]`` and the failures' messages, for the report."""
     rows, survivors = [], []
-    for exercise_id, mutants in MUTANTS.items():
+    for exercise_id, mutants in sorted(MUTANTS.items(), key=lambda item: [int(p) for p in item[0].split(".")]):
         killed = 0
         for mutant in mutants:
             if _verdict(exercise_id, mutant).passed:
