@@ -11,6 +11,8 @@
     coursepkg grade SUBMISSIONS... --out DIR [--chapter N] [--timeout S] [--memory MB] [--jobs J]
                     [--checks DIR] [--resume] [--deadline ISO] [--no-sandbox]
     coursepkg grade --gradescope [--autograder-root /autograder] [--no-sandbox]
+    coursepkg manual collect DIR          (derivations graded by hand; DIR is grade's --out)
+    coursepkg manual merge DIR [--scores CSV]
     coursepkg bench [--quick] [--gpu] [--json FILE] [--only NAME,...] [--repeat N]
     coursepkg bench report RESULTS.json [RESULTS_GPU.json ...] --out book/performance.md
 """
@@ -56,10 +58,12 @@ def _figures_gallery(args):
 
 
 def _exercises_list(args):
-    from .exercises import all_exercises
+    from .exercises import all_derivations, all_exercises
 
     for exercise in all_exercises().values():
-        print(f"{exercise.id:<6} {exercise.name:<26} {exercise.title} ({exercise.points:g} pt)")
+        print(f"{exercise.id:<6} {exercise.name:<26} {exercise.title} ({exercise.points:g} pt, {exercise.kind})")
+    for derivation in all_derivations().values():
+        print(f"{derivation.id:<6} {'(derivation)':<26} {derivation.title} ({derivation.points:g} pt, graded by hand)")
     return 0
 
 
@@ -129,6 +133,18 @@ def _grade(args):
     print(f"graded {len(graded)} submission(s) ({bad} not gradable in full); gradebook: {args.out}/gradebook.csv")
     for r in listed:
         print(f"  {r['status']}: {r['student']}: {r['submission']} ({r['reason']})")
+    return 0
+
+
+def _manual(args):  # derivations graded by hand: coursepkg.grading.manual
+    from .grading.manual import collect_manual, merge_manual
+
+    if args.action == "collect":
+        n = collect_manual(args.out)
+        print(f"collected {n} answer(s): {args.out}/manual/*.md; fill in {args.out}/manual/scores.csv, then merge")
+    else:
+        rows = merge_manual(args.out, args.scores)
+        print(f"merged manual scores into {args.out}/gradebook.csv ({len(rows)} rows) and results/*/results.json")
     return 0
 
 
@@ -203,6 +219,16 @@ def build_parser():
     p.add_argument("--no-sandbox", action="store_true",
                    help="run submissions without bubblewrap (only for trusted notebooks; recorded in every output)")
     p.set_defaults(func=_grade)
+
+    manual = sub.add_parser("manual", help="derivations graded by hand: collect, then merge the scores")
+    manual = manual.add_subparsers(dest="action", required=True)
+    p = manual.add_parser("collect", help="one page of answers per student and a scores.csv to fill in")
+    p.add_argument("out", help="the folder `coursepkg grade --out` wrote")
+    p.set_defaults(func=_manual)
+    p = manual.add_parser("merge", help="add the filled-in scores to gradebook.csv and results.json")
+    p.add_argument("out", help="the folder `coursepkg grade --out` wrote")
+    p.add_argument("--scores", help="the filled-in CSV (default OUT/manual/scores.csv)")
+    p.set_defaults(func=_manual)
 
     p = sub.add_parser("check-env", help="installed versions vs the versions the book was tested with")
     p.set_defaults(func=_check_env)

@@ -231,21 +231,21 @@ def test_batch_policies_private_checks_resume_and_formats(tmp_path):
     assert by[("bob", "01_perceptrons.ipynb")]["reason"] == "resubmitted as 01_perceptrons-1.ipynb"
     alice, bob, carol = (by[(s, n)] for s, n in [("alice", "01_perceptrons.ipynb"), ("bob", "01_perceptrons-1.ipynb"),
                                                  ("carol", "01_perceptrons.ipynb")])
-    assert (alice["score"], alice["max_score"], alice["late"]) == (0.0, 6.0, False)
-    assert (bob["score"], bob["max_score"]) == (6.0, 6.0)  # 4 exercises x 1 point + the private check's 2 points
-    assert carol["score"] == 4.0 and {r["id"]: r["n_passed"] for r in carol["exercises"]}["1.2h"] == 0
+    assert (alice["score"], alice["max_score"], alice["late"]) == (0.0, 11.0, False)
+    assert (bob["score"], bob["max_score"]) == (11.0, 11.0)  # 6 items x 1 point, 1.8 x 3 + the private check's 2
+    assert carol["score"] == 9.0 and {r["id"]: r["n_passed"] for r in carol["exercises"]}["1.2h"] == 0
     assert (out / "gradebook.csv").stat().st_mode & 0o777 == 0o640  # the umask, as for any file the user writes
 
     with open(out / "gradebook.csv", newline="") as f:
         rows = list(csv.reader(f))
-    assert rows[0] == gradebook_columns(["1.1", "1.2", "1.2h", "1.3", "1.4"])
+    assert rows[0] == gradebook_columns(["1.1", "1.2", "1.2h", "1.3", "1.4", "1.5", "1.6", "1.8"])
     table = [dict(zip(rows[0], row)) for row in rows[1:]]
     assert [(r["student"], r["status"], r["total"]) for r in table] == [
-        ("alice", "graded", "0"), ("alice", "skipped", ""), ("bob", "graded", "6"), ("bob", "superseded", ""),
-        ("carol", "graded", "4"), ("dave", "graded", "3"), ("erin", "graded", "3")]
+        ("alice", "graded", "0"), ("alice", "skipped", ""), ("bob", "graded", "11"), ("bob", "superseded", ""),
+        ("carol", "graded", "9"), ("dave", "graded", "8"), ("erin", "graded", "8")]
     for r in table:
         if r["status"] == "graded":
-            assert float(r["total"]) == sum(float(r[i]) for i in ["1.1", "1.2", "1.2h", "1.3", "1.4"])
+            assert float(r["total"]) == sum(float(r[i]) for i in ["1.1", "1.2", "1.2h", "1.3", "1.4", "1.5", "1.6", "1.8"])
     for student in ("alice", "bob", "carol", "dave", "erin"):
         results = json.loads((out / "results" / student / "results.json").read_text())
         jsonschema.validate(results, RESULTS_SCHEMA)
@@ -278,10 +278,10 @@ def test_batch_policies_private_checks_resume_and_formats(tmp_path):
     again = {r["student"]: r for r in grade_batch([subs], out, options=FAST, checks=checks, resume=True, deadline=past,
                                                   progress=False) if r["status"] == "graded"}
     assert again["bob"]["reason"] == "kept from the first run" and again["bob"]["late"] is True
-    assert again["alice"]["score"] == 6.0
+    assert again["alice"]["score"] == 11.0
     feedback = (out / "feedback" / "bob.md").read_text()
     assert "kept from the first run" in feedback and "Submitted after the deadline." in feedback
-    assert json.loads((out / "results" / "bob" / "results.json").read_text())["score"] == 6.0
+    assert json.loads((out / "results" / "bob" / "results.json").read_text())["score"] == 11.0
 
 
 def test_gradescope_entry_point_and_cli(tmp_path, capsys):
@@ -291,8 +291,8 @@ def test_gradescope_entry_point_and_cli(tmp_path, capsys):
     assert main(["grade", "--gradescope", "--autograder-root", str(root), "--timeout", "20"]) == 0
     results = json.loads((root / "results" / "results.json").read_text())
     jsonschema.validate(results, RESULTS_SCHEMA)
-    assert results["score"] == 4.0 and [t["status"] for t in results["tests"]] == ["passed"] * 4
-    assert "graded: 4/4" in capsys.readouterr().out
+    assert results["score"] == 9.0 and [t["status"] for t in results["tests"]] == ["passed"] * 7
+    assert "graded: 9/9" in capsys.readouterr().out
     (root / "submission" / "mine.ipynb").unlink()
     assert grade_gradescope(root)["reason"] == "no .ipynb file in the submission"
     assert json.loads((root / "results" / "results.json").read_text())["score"] == 0
@@ -352,7 +352,7 @@ def test_without_bubblewrap_grading_refuses_unless_no_sandbox_which_every_output
         sandbox.check_sandbox.cache_clear()
     with open(tmp_path / "o" / "gradebook.csv", newline="") as f:
         (row,) = csv.DictReader(f)
-    assert (row["student"], row["total"], row["sandbox"]) == ("solutions", "4", "none (--no-sandbox)")
+    assert (row["student"], row["total"], row["sandbox"]) == ("solutions", "9", "none (--no-sandbox)")
     assert "Graded without the sandbox (none (--no-sandbox))" in (tmp_path / "o" / "feedback" / "solutions.md").read_text()
     assert "Sandbox: none (--no-sandbox)" in json.loads((tmp_path / "o" / "results" / "solutions" / "results.json").read_text())["output"]
 

@@ -89,7 +89,7 @@ def test_the_notebook_defining_the_exercise_functions_is_graded_not_the_newest(t
     graded, others = resolve_students(find_submissions([tmp_path]), _defined_counter(exercises, None))["ada"]
     assert graded.path.name == "01_perceptrons.ipynb"
     assert [(e.path.name, status, reason) for e, status, reason in others] == [
-        ("Untitled.ipynb", "skipped", "defines 0 of the exercise functions; 01_perceptrons.ipynb defines 4 and is graded")]
+        ("Untitled.ipynb", "skipped", "defines 0 of the exercise functions; 01_perceptrons.ipynb defines 7 and is graded")]
 
 
 def test_shell_glob_end_to_end_grades_every_student_under_their_name(tmp_path, capsys):
@@ -104,6 +104,6 @@ def test_shell_glob_end_to_end_grades_every_student_under_their_name(tmp_path, c
     assert "graded 3 submission(s) (0 not gradable in full)" in printed and "skipped: José:" in printed
     with open(tmp_path / "g" / "gradebook.csv", newline="") as f:
         rows = [(r["student"], Path(r["submission"]).name, r["status"], r["total"]) for r in csv.DictReader(f)]
-    assert rows == [("José", "01_perceptrons.ipynb", "graded", "4"), ("José", "Untitled.ipynb", "skipped", ""),
-                    ("ada", "01_perceptrons.ipynb", "graded", "4"), ("bob", "01_perceptrons.ipynb", "graded", "0")]
+    assert rows == [("José", "01_perceptrons.ipynb", "graded", "9"), ("José", "Untitled.ipynb", "skipped", ""),
+                    ("ada", "01_perceptrons.ipynb", "graded", "9"), ("bob", "01_perceptrons.ipynb", "graded", "0")]
     assert sorted(p.name for p in (tmp_path / "g" / "feedback").iterdir()) == ["José.md", "ada.md", "bob.md"]

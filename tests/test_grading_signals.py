@@ -95,7 +95,7 @@ def test_kill_9_of_the_grader_leaves_nothing_running_and_the_next_run_cleans_up(
     (tmp_path / "in2").mkdir()
     (tmp_path / "in2" / "b.ipynb").write_bytes(SOLUTION.read_bytes())
     records = grade_batch([tmp_path / "in2"], out, chapter=1, options=GradeOptions(timeout=20), progress=False)
-    assert [(r["student"], r["score"]) for r in records] == [("b", 4.0)]
+    assert [(r["student"], r["score"]) for r in records] == [("b", 9.0)]
     assert not (out / ".work").exists()  # ...and the next run removed it
 
 
