@@ -270,3 +270,150 @@ def test_scaling_arithmetic_in_the_text():
     assert 2 ** (5.5 / 2) == pytest.approx(6.7, abs=0.05)
     assert np.sqrt(1e21 / 120) == pytest.approx(2.9e9, rel=0.01)
     assert 2 ** (1 / 0.076) == pytest.approx(9.2e3, rel=0.01)
+
+
+# ----------------------------------------------------------------------------------------------
+# Chapter 6
+# ----------------------------------------------------------------------------------------------
+@pytest.mark.ch6
+def test_bias_variance_hand_examples():
+    for preds, truth, expected in (([0.9, 1.1, 1.3], 1.0, (0.01, 0.08 / 3, 0.11 / 3)),
+                                   ([0.2, 0.6, 0.6, 1.0], 0.8, (0.04, 0.08, 0.12)),
+                                   ([0.7, 0.75, 0.8, 0.85], 0.8, (0.000625, 0.003125, 0.00375))):
+        p = np.array(preds)
+        mse = np.mean((p - truth) ** 2)
+        bias2, var = (p.mean() - truth) ** 2, np.mean((p - p.mean()) ** 2)
+        np.testing.assert_allclose([bias2, var, mse], expected, atol=1e-12)
+        assert mse == pytest.approx(bias2 + var)
+
+
+@pytest.mark.ch6
+def test_edge_slope_of_the_bump_function_is_two_pi():
+    """E5: f*(0) = 0, f*(1) ~ 0.006 and f*'(0) = 2 pi (+ 1e-9 from the bump), by autograd."""
+    x = torch.tensor([0.0, 1.0], dtype=torch.float64, requires_grad=True)
+    f = torch.sin(2 * np.pi * x) + 0.5 * torch.exp(-50 * (x - 0.7) ** 2)
+    f.sum().backward()
+    assert abs(f[0].item()) < 1e-9 and f[1].item() == pytest.approx(0.0056, abs=1e-4)
+    assert x.grad[0].item() == pytest.approx(2 * np.pi, abs=1e-8)
+    assert x.grad[1].item() == pytest.approx(6.12, abs=0.005)    # 2 pi - 0.17 from the bump's tail
+
+
+@pytest.mark.ch6
+def test_edge_bias_signs_printed_on_page_6_1():
+    """The oracle biases (+0.058, -0.041) and the line experiment (+0.055, -0.041) stored on the page."""
+    out = _outputs("06_bootstrap/01_oracle.ipynb")
+    assert "bias: [ 0.058 -0.003 -0.041]" in out
+    assert "target 2 pi x      : bias at x = 0: +0.055" in out
+    assert "target 2 pi (x - 1): bias at x = 1: -0.041" in out
+
+
+@pytest.mark.ch6
+def test_bootstrap_of_the_mean_of_1_2_6_by_enumeration():
+    sample = np.array([1.0, 2.0, 6.0])
+    means = np.array([sample[list(r)].mean() for r in itertools.product(range(3), repeat=3)])
+    plug_in_var = np.mean((sample - sample.mean()) ** 2)
+    assert plug_in_var == pytest.approx(14 / 3)
+    assert means.var() == pytest.approx(14 / 9, rel=1e-12)
+    assert np.mean(means == 6.0) == pytest.approx(1 / 27)
+    # two points {0, 4}: the bootstrap reproduces sigma_hat^2 / n = 2, not s^2 / n = 4
+    two = np.array([0.0, 4.0])
+    m2 = np.array([two[list(r)].mean() for r in itertools.product(range(2), repeat=2)])
+    assert m2.var() == pytest.approx(2.0)
+
+
+@pytest.mark.ch6
+def test_missing_fraction_of_a_bootstrap_sample():
+    for n in (3, 5, 40):
+        # exact: count over all n^n resamples for small n, closed form otherwise
+        if n <= 5:
+            missed = np.mean([0 not in r for r in itertools.product(range(n), repeat=n)])
+            assert missed == pytest.approx((1 - 1 / n) ** n, rel=1e-12)
+    assert (2 / 3) ** 3 == pytest.approx(8 / 27) and 3 * (1 - 8 / 27) == pytest.approx(57 / 27)
+    assert round((39 / 40) ** 40, 3) == 0.363 and round(1 - 0.8**5, 3) == 0.672
+    assert [(1 - 1 / n) ** n for n in (10, 100, 1000)] == sorted((1 - 1 / n) ** n for n in (10, 100, 1000))
+    assert (1 - 1 / 10**6) ** 10**6 == pytest.approx(np.exp(-1), rel=1e-6)
+
+
+@pytest.mark.ch6
+def test_residual_rescaling_matches_the_trace_formula():
+    """E||(I - H) eps||^2 = sigma^2 (n - 2 tr H + tr H^2), checked by Monte Carlo; the by-hand 1.63."""
+    from coursepkg.kernels import rbf_kernel
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(0, 1, size=(40, 1))
+    K = rbf_kernel(X, X, 0.1)
+    H = K @ np.linalg.inv(K + 0.01 * np.eye(40))
+    np.testing.assert_allclose(H, H.T, atol=1e-10)
+    eps = rng.normal(scale=0.2, size=(20_000, 40))
+    resid = eps - eps @ H.T
+    measured = np.mean(np.sum(resid**2, axis=1))
+    assert measured == pytest.approx(0.04 * (40 - 2 * np.trace(H) + np.trace(H @ H)), rel=0.01)
+    assert np.sqrt(4 / (4 - 2 * 2 + 1.5)) == pytest.approx(1.63, abs=0.005)
+
+
+@pytest.mark.ch6
+def test_residual_bootstrap_coverage_beats_the_percentile_band_on_page_6_3():
+    out = _outputs("06_bootstrap/03_coverage.ipynb")
+    line = next(s for s in out.splitlines() if s.startswith("mean coverage of f*: percentile"))
+    pairs, resid = (float(v) for v in
+                    line.replace("mean coverage of f*: percentile (pairs) ", "").split(" | residual bootstrap "))
+    assert resid > pairs and abs(resid - 0.9) < abs(pairs - 0.9)
+
+
+# ----------------------------------------------------------------------------------------------
+# Chapter 1
+# ----------------------------------------------------------------------------------------------
+@pytest.mark.ch1
+def test_perceptron_exercise_by_hand():
+    from coursepkg.perceptron import Perceptron
+
+    X = np.array([[1.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])
+    y = np.array([1, -1, -1])
+    w, b, trace = np.zeros(2), 0.0, []                  # the rule, written out independently
+    for x_i, y_i in zip(X, y):
+        if y_i * (w @ x_i + b) <= 0:
+            w, b = w + y_i * x_i, b + y_i
+        trace.append((w.tolist(), b))
+    assert trace == [([1.0, 1.0], 1.0), ([2.0, 1.0], 0.0), ([2.0, 1.0], 0.0)]
+    clf = Perceptron().fit(X, y)
+    assert list(clf.mistakes_) == [2, 0]
+    np.testing.assert_allclose(clf.coef_, [2.0, 1.0])
+    assert float(np.ravel(clf.intercept_)[0]) == 0.0
+
+
+@pytest.mark.ch1
+def test_chapter1_exercise_numbers():
+    from scipy.special import expit
+
+    # tanh = 2 sigma(2z) - 1 and tanh' = 1 - tanh^2, by autograd
+    z = torch.linspace(-4, 4, 9, dtype=torch.float64, requires_grad=True)
+    torch.tanh(z).sum().backward()
+    torch.testing.assert_close(z.grad, 1 - torch.tanh(z.detach()) ** 2)
+    np.testing.assert_allclose(np.tanh(z.detach().numpy()), 2 * expit(2 * z.detach().numpy()) - 1, atol=1e-15)
+    # parameter counts against torch
+    for sizes, expected in (([3, 5, 2], 32), ([784, 100, 100, 10], 89_610)):
+        layers = [torch.nn.Linear(a, b) for a, b in zip(sizes[:-1], sizes[1:])]
+        assert sum(p.numel() for layer in layers for p in layer.parameters()) == expected
+    # saturation numbers
+    sig_grad = lambda v: expit(v) * (1 - expit(v))
+    assert [f"{sig_grad(v):.2g}" for v in (0, 2, 5, 10)] == ["0.25", "0.1", "0.0066", "4.5e-05"]
+    assert sig_grad(2.0) ** 10 == pytest.approx(1.6e-10, rel=0.05)
+    # XOR with a product feature, inputs in {0, 1}
+    for x1, x2 in itertools.product((0, 1), repeat=2):
+        assert (x1 + x2 - 2 * x1 * x2 - 0.5 > 0) == bool(x1 ^ x2)
+    # softmax cross-entropy of z = (1000, 0, 0) without overflow
+    logits = torch.tensor([[1000.0, 0.0, 0.0]] * 2, dtype=torch.float64)
+    losses = torch.nn.functional.cross_entropy(logits, torch.tensor([0, 1]), reduction="none")
+    np.testing.assert_allclose(losses.numpy(), [0.0, 1000.0], atol=1e-12)
+
+
+@pytest.mark.ch1
+def test_relu_network_for_x_squared_by_hand():
+    from coursepkg.universal import max_error, relu_network
+
+    Thetas = relu_network(lambda x: x**2, 2)
+    np.testing.assert_allclose(Thetas[1], [[0.0, 0.5, 1.0]])
+    relu = lambda v: np.maximum(v, 0)
+    f_hat = lambda x: 0.5 * relu(x) + relu(x - 0.5)
+    np.testing.assert_allclose(f_hat(np.array([0.25, 0.75])), [0.125, 0.625])
+    assert max_error(lambda x: x**2, Thetas, "relu") == pytest.approx(0.25 * 2 / 8, abs=1e-6)
