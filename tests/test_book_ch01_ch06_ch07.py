@@ -417,3 +417,26 @@ def test_relu_network_for_x_squared_by_hand():
     f_hat = lambda x: 0.5 * relu(x) + relu(x - 0.5)
     np.testing.assert_allclose(f_hat(np.array([0.25, 0.75])), [0.125, 0.625])
     assert max_error(lambda x: x**2, Thetas, "relu") == pytest.approx(0.25 * 2 / 8, abs=1e-6)
+
+
+@pytest.mark.ch7
+def test_noise_floor_ratio_with_independent_batches_is_about_sqrt_m():
+    """Exercise 7.1: RMS distance ratio m = 1 vs m = 25 is near sqrt(25 / 0.88) = 5.3 (measured 5.7)."""
+    from sklearn.linear_model import LogisticRegression
+
+    from coursepkg.datasets import make_logistic
+    from coursepkg.optim import logistic_gradient
+
+    X, y = make_logistic(200, theta=(1.5, -1.0), rng=0)
+    sk = LogisticRegression(C=np.inf, fit_intercept=False, tol=1e-12).fit(X, y).coef_[0]
+    rms = {}
+    for m in (1, 25):
+        rng, t, acc = np.random.default_rng(0), sk.copy(), []
+        for s in range(40_000):
+            idx = rng.choice(200, m, replace=False)
+            t = t - 0.5 * logistic_gradient(t, X[idx], y[idx])
+            if s > 5000:
+                acc.append(np.sum((t - sk) ** 2))
+        rms[m] = np.sqrt(np.mean(acc))
+    assert rms[1] / rms[25] == pytest.approx(5.7, abs=0.1)
+    assert abs(rms[1] / rms[25] - np.sqrt(25 / (175 / 199))) < 0.5
