@@ -109,6 +109,9 @@ def test_momentum_and_adam_hand_numbers_against_torch():
     adam.step()
     assert p.item() == pytest.approx(0.9, abs=1e-8)
     assert (1 - 0.9) / np.sqrt(1 - 0.999) == pytest.approx(3.162, abs=5e-4)
+    t = np.arange(1, 1000)
+    ratio = (1 - 0.9**t) / np.sqrt(1 - 0.999**t)        # uncorrected m_t / sqrt(v_t) for g = 1
+    assert t[np.argmax(ratio)] == 12 and ratio.max() == pytest.approx(6.57, abs=0.01)
 
 
 @pytest.mark.ch7
