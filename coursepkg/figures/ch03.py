@@ -107,18 +107,7 @@ def weights_view(W, point=(1.0, 1.0)):
 
 
 def weights_explorer(W=DECK_004_WEIGHTS, point=(1.0, 1.0)):
-    """Sliders for the three weight vectors and the point x; shows :func:`weights_view`."""
-    import ipywidgets as widgets
-    from IPython.display import display
+    """Sliders for the three weight vectors and the point x; :func:`coursepkg.widgets.weights_explorer`."""
+    from ..widgets import weights_explorer as explorer
 
-    W = np.asarray(W, dtype=float)
-    slider = dict(min=-2.0, max=2.0, step=0.1, continuous_update=False)
-    names = [f"w{k + 1}_{j + 1}" for k in range(3) for j in range(2)] + ["x1", "x2"]
-    values = list(W.ravel()) + list(point)
-
-    def show(**v):
-        Wn = np.array([v[n] for n in names[:6]]).reshape(3, 2)
-        display(weights_view(Wn, (v["x1"], v["x2"])))
-
-    return widgets.interactive(show, **{n: widgets.FloatSlider(value=float(val), description=n, **slider)
-                                        for n, val in zip(names, values)})
+    return explorer(W, point)
