@@ -4,7 +4,9 @@ import numpy as np
 from ..datasets import make_curve_1d, make_mixture, mixture_bayes_error, mixture_bayes_predict, mixture_posterior
 from ..neighbors import KNeighborsClassifier, KNeighborsRegressor, local_linear_regression, nadaraya_watson
 from ..plotting import decision_regions, grid_2d
-from ..style import PALETTE, new_figure
+import matplotlib as mpl
+
+from ..style import PALETTE, current_style, new_figure
 from . import register
 
 LIM = (-2.6, 3.4)
@@ -30,17 +32,20 @@ def knn_mixture_boundaries():
     Xt, yt = make_mixture(5000, rng=1)
     rules = [("Bayes", mixture_bayes_predict), ("linear", _linear_classifier(X, y)),
              ("15-NN", KNeighborsClassifier(15).fit(X, y).predict), ("1-NN", KNeighborsClassifier(1).fit(X, y).predict)]
-    fig = new_figure(2, 2, height=1.7, sharex=True, sharey=True)
+    slides = current_style() == "slides"
+    # A 16:9 slide fits a row of four squares; a book page a 2 x 2 grid.
+    fig = new_figure(1, 4, sharey=True) if slides else new_figure(2, 2, height=1.7, sharex=True, sharey=True)
     for ax, (name, rule) in zip(fig.axes, rules):
         decision_regions(rule, X, y, ax=ax, xlim=LIM, ylim=LIM, resolution=120)
         if name != "Bayes":
             _bayes_contour(ax)
         err = np.mean(rule(Xt) != yt)
-        ax.set_title(f"{name}: test error {err:.3f}")
-        ax.set(aspect="equal")
+        ax.set_title(f"{name}\ntest error {err:.3f}" if slides else f"{name}: test error {err:.3f}")
+        ax.set(aspect="equal", xticks=[-2, 0, 2], yticks=[-2, 0, 2])
     handles, labels = fig.axes[0].get_legend_handles_labels()
     if handles:
-        fig.legend(handles, labels, loc="outside right upper")
+        fig.legend(handles, labels, loc="outside lower center" if slides else "outside right upper",
+                   ncols=2 if slides else 1)
     return fig
 
 
@@ -78,7 +83,8 @@ def knn_distance_regions():
         clf = KNeighborsClassifier(1, metric=metric, VI=vi).fit(P * scale, labels)
         Z = clf.predict(G * scale).reshape(xx.shape)
         ax.contourf(xx, yy, Z, levels=np.arange(-0.5, 5.5), colors=PALETTE[:5], alpha=0.35)
-        ax.scatter(P[:, 0], P[:, 1], c=[PALETTE[i] for i in labels], edgecolors="black", s=30, zorder=3)
+        size = (1.4 * mpl.rcParams["lines.markersize"]) ** 2  # in points^2: large enough for a projector
+        ax.scatter(P[:, 0], P[:, 1], c=[PALETTE[i] for i in labels], edgecolors="black", s=size, zorder=3)
         ax.set_title(title)
         ax.set(aspect="equal")
     return fig
@@ -171,7 +177,8 @@ def knn_smoothers():
     ax.scatter(x, y, s=10, color="grey", label="data")
     ax.plot(grid, KNeighborsRegressor(30).fit(X, y).predict(grid[:, None]), color=PALETTE[0], label="30-NN average")
     ax.plot(grid, nadaraya_watson(x, y, grid, 0.05), color=PALETTE[3], label="Nadaraya-Watson, h = 0.05")
-    ax.plot(grid, local_linear_regression(x, y, grid, 0.05), color=PALETTE[2], label="local linear, h = 0.05")
+    ax.plot(grid, local_linear_regression(x, y, grid, 0.05), color=PALETTE[2], linestyle="--",  # it hugs NW inside
+            label="local linear, h = 0.05")
     ax.set(xlabel="x", ylabel="y")
     ax.legend(fontsize="small", loc="lower left")
     return fig
