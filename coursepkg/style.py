@@ -11,7 +11,7 @@ import contextlib
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
-__all__ = ["PALETTE", "STYLES", "style_context", "new_figure", "current_style", "pyplot_figures"]
+__all__ = ["PALETTE", "STYLES", "style_context", "new_figure", "current_style", "pyplot_figures", "point_size"]
 
 # Okabe & Ito (2008), a palette that stays distinguishable under the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -77,6 +77,18 @@ def style_context(name="book"):
             yield STYLES[name]
     finally:
         _current.pop()
+
+
+def point_size(scale=0.6):
+    """Scatter marker area (points^2) for a marker ``scale`` times the style's ``lines.markersize``.
+
+    Data points scale with the style, so they stay visible on a projector and small on a page.
+
+    >>> with style_context("slides"):
+    ...     point_size(1.0)
+    81.0
+    """
+    return float((scale * mpl.rcParams["lines.markersize"]) ** 2)
 
 
 def current_style():

@@ -1,4 +1,6 @@
 """Chapter 3 figures: multiclass linear models, the multiclass logistic loss, OvR / OvO / softmax."""
+from functools import lru_cache
+
 import numpy as np
 from sklearn.datasets import make_blobs
 from sklearn.linear_model import LogisticRegression
@@ -58,16 +60,20 @@ def three_blobs():
     return make_blobs(120, centers=[(-2.0, 0.0), (2.0, 0.0), (0.0, 2.5)], cluster_std=1.0, random_state=0)
 
 
+@lru_cache(maxsize=1)  # style-independent fits: a book and a slide build share them
+def _three_reductions():
+    X, y = three_blobs()
+    return {"one-vs-rest": OneVsRestClassifier(LogisticRegression()).fit(X, y),
+            "one-vs-one": OneVsOneClassifier(LogisticRegression()).fit(X, y),
+            "softmax": SoftmaxRegression(lr=0.5, max_iter=300).fit(X, y)}
+
+
 @register("ovr_ovo_softmax_regions", chapter=3,
           caption="One data set, three reductions: one-vs-rest, one-vs-one and softmax regression; hatched: OvR/OvO ambiguity")
 def ovr_ovo_softmax_regions():
     X, y = three_blobs()
     lim_x, lim_y = (-5.5, 5.5), (-4.0, 6.0)
-    models = {
-        "one-vs-rest": OneVsRestClassifier(LogisticRegression()).fit(X, y),
-        "one-vs-one": OneVsOneClassifier(LogisticRegression()).fit(X, y),
-        "softmax": SoftmaxRegression(lr=0.5, max_iter=300).fit(X, y),
-    }
+    models = _three_reductions()
     fig = new_figure(1, 3, height=0.7, sharey=True)
     xx, yy, G = grid_2d(lim_x, lim_y, 200)
     for ax, (name, model) in zip(fig.axes, models.items()):

@@ -6,7 +6,7 @@ from ..datasets import bump_function, make_curve_1d, make_moons
 from ..kernel_svm import KernelSVM
 from ..kernels import KernelRidge
 from ..plotting import decision_regions
-from ..style import PALETTE, new_figure
+from ..style import PALETTE, new_figure, point_size
 from . import register
 
 #: The lectures' grid: four bandwidths with a tiny lambda, then a moderate bandwidth with lambda = 1.
@@ -39,7 +39,7 @@ def kernel_ridge_grid():
         model = KernelRidge(sigma=sigma, lam=lam).fit(X, y)
         ax.plot(grid[:, 0], bump_function(grid[:, 0]), color="0.6", linestyle="--", label="truth")
         ax.plot(grid[:, 0], model.predict(grid), color=PALETTE[0], label="kernel ridge")
-        ax.scatter(X[:, 0], y, s=10, color="black", zorder=3, label="data")
+        ax.scatter(X[:, 0], y, s=point_size(0.5), color="black", zorder=3, label="data")
         ax.set_title(f"$\\sigma$ = {sigma:g}, $\\lambda$ = {lam:g}")
         ax.set_ylim(-2.0, 2.0)
     last = fig.axes[-1]

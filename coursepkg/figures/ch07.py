@@ -1,5 +1,4 @@
 """Chapter 7 figures: optimisation paths, mini-batch noise, schedules, momentum, early stopping."""
-import matplotlib as mpl
 import numpy as np
 
 from ..datasets import make_logistic
@@ -7,7 +6,7 @@ from ..descent import gradient_descent, logistic_gradient, logistic_hessian, log
 from ..optim import SGD, Adagrad, Adam, RMSProp
 from ..regularization import EarlyStopping
 from ..schedules import cosine_lr, exponential_lr, inverse_time_lr, step_lr, warmup_lr
-from ..style import PALETTE, new_figure
+from ..style import PALETTE, new_figure, point_size
 from . import register
 
 QUAD_A = np.array([1.0, 20.0])          # f(theta) = 1/2 sum a_i theta_i^2: condition number 20
@@ -86,7 +85,7 @@ def minibatch_variance():
     fig = new_figure(1, 2, height=0.85)
     ax = fig.axes[0]
     for B, color in ((1, PALETTE[1]), (16, PALETTE[0]), (256, PALETTE[3])):
-        ax.scatter(*samples[B][:200].T, s=(0.6 * mpl.rcParams["lines.markersize"]) ** 2, color=color, alpha=0.5,
+        ax.scatter(*samples[B][:200].T, s=point_size(), color=color, alpha=0.5,
                    label=f"B = {B}")
     ax.plot(*full, "k*", markersize=10, label="full gradient")
     ax.set(xlabel=r"$\partial J/\partial\theta_1$", ylabel=r"$\partial J/\partial\theta_2$", title="gradient estimates")
