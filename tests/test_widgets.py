@@ -14,7 +14,7 @@ import pytest
 
 from coursepkg.bootstrap import bootstrap_indices
 from coursepkg.widgets import KnnVotes, coverage_view, gradient_norms_explorer, weights_explorer
-from coursepkg.widgets.coverage import COVERAGE_TABLE, TABLE_B, TABLE_N, coverage_table
+from coursepkg.widgets.coverage import BANDS, COVERAGE_TABLE, TABLE_B, TABLE_N, bands, coverage_table
 
 MOVE_BUDGET_S = 1.0
 
@@ -160,6 +160,14 @@ def test_the_coverage_table_is_what_coverage_table_computes():
     fresh = coverage_table(ns=TABLE_N[:2])
     np.testing.assert_allclose(np.array(COVERAGE_TABLE[:2]), fresh, atol=1e-4)
     assert np.array(COVERAGE_TABLE).shape == (len(TABLE_N), len(TABLE_B))
+
+
+def test_the_stored_bands_are_what_bands_computes():
+    for n in TABLE_N[:2]:
+        _, _, fresh = bands(n)
+        for B, (lo, hi) in fresh.items():
+            np.testing.assert_allclose(BANDS[n, B], (lo, hi), atol=1e-4, err_msg=f"n = {n}, B = {B}")
+    assert set(BANDS) == {(n, B) for n in TABLE_N for B in TABLE_B}
 
 
 def test_tabulated_coverage_agrees_with_an_independent_coverage_estimate():

@@ -12,7 +12,7 @@ import numpy as np
 from .._validation import as_1d, as_2d, check_labels_pm1
 from ..perceptron import perceptron_predict
 from ..plotting import _limits, decision_regions, grid_2d, plot_line_boundary
-from ..style import PALETTE, new_figure
+from ..style import PALETTE, new_figure, point_size
 from ._base import Explorer, slider_row
 
 __all__ = ["perceptron_view", "perceptron_explorer", "gradient_norms_view", "gradient_norms_explorer",
@@ -149,6 +149,8 @@ def knn_explorer(X, y, X_test, y_test, k=15, metric="euclidean", k_max=99, resol
     xlim, ylim = _limits(X)
     _, _, G = grid_2d(xlim, ylim, resolution)
     votes = KnnVotes(X, y, np.vstack([G, X_test]), k_max)
+    for m in metrics:  # one neighbour search per metric now, so that no move waits for one
+        votes.predict(m, 1)
 
     def draw(k, metric):
         labels = votes.predict(metric, k)
@@ -175,7 +177,7 @@ def kernel_ridge_view(X, y, log_sigma=-1.0, log_lam=-2.0):
     ax = fig.axes[0]
     ax.plot(grid[:, 0], bump_function(grid[:, 0]), "--", color="0.6", label="truth")
     ax.plot(grid[:, 0], fit.predict(grid), label="kernel ridge")
-    ax.scatter(X[:, 0], y, s=10, color="black", zorder=3, label="data")
+    ax.scatter(X[:, 0], y, s=point_size(0.5), color="black", zorder=3, label="data")
     ax.set(ylim=(-2, 2), xlabel="x", title=f"$\\sigma$ = {10**log_sigma:.3g}, $\\lambda$ = {10**log_lam:.3g}")
     ax.legend(loc="lower left", ncols=3)
     return fig
