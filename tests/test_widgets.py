@@ -97,6 +97,10 @@ def driven():
 
     nb = _notebook()
     NotebookClient(nb, timeout=600, kernel_name="python3", store_widget_state=True).execute()
+    if os.environ.get("COURSEPKG_KEEP_NOTEBOOK"):
+        import nbformat
+
+        nbformat.write(nb, os.environ["COURSEPKG_KEEP_NOTEBOOK"])  # to look at what the kernel did
     report = json.loads(nb.cells[-1].outputs[0]["text"])
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     return report, state

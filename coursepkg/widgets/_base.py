@@ -48,15 +48,21 @@ class Explorer(widgets.VBox):
 
     def redraw(self):
         """Draw the figure for the current values into :attr:`output`, replacing the last one."""
+        import io
+
         import matplotlib.pyplot as plt
-        from IPython.display import display
+        from IPython.display import Image, display
 
         with self.output:
             self.output.clear_output(wait=True)  # wait: no flicker, the old image stays until the new one
             with style_context(self.style), pyplot_figures():
                 fig = self.draw(**self.values)
-            display(fig)
-            plt.close(fig)  # shown once here; the inline backend must not show it again after the cell
+                png = io.BytesIO()
+                fig.savefig(png, format="png")
+            plt.close(fig)  # shown once, here; the inline backend must not show it again after the cell
+            # A PNG, not the Figure: the image reaches the Output whatever the backend (Agg under
+            # the tests, inline in Jupyter), so the saved widget state always holds it.
+            display(Image(data=png.getvalue(), format="png"))
 
 
 def slider_row(cls, names, values, **common):
