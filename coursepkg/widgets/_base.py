@@ -1,4 +1,4 @@
-"""The explorer widget: a row of controls above an Output it owns, redrawn on every change."""
+"""The explorer widget: controls above an Output it owns, redrawn on every change."""
 import ipywidgets as widgets
 
 from ..style import pyplot_figures, style_context
@@ -32,8 +32,8 @@ class Explorer(widgets.VBox):
         self.style = style
         self.controls = dict(controls)
         self.output = widgets.Output()
-        row = widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
-        super().__init__([row, self.output])
+        # The children of ``interactive``: the controls, then the output (pages and tests rely on it).
+        super().__init__([*self.controls.values(), self.output])
         for control in self.controls.values():
             control.observe(self._changed, names="value")
         self.redraw()
