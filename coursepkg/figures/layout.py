@@ -1,6 +1,6 @@
 """A layout check for drawn figures: text on the canvas, no text on text, readable sizes, the style's colours.
 
-Every check works on the rendered window extents (display pixels) after ``fig.canvas.draw()``, so it
+Every check works on the window extents (display pixels) a draw gives, so it
 sees what a reader sees: a title pushed off the canvas by constrained layout, a tick label under a
 neighbouring panel's title, a legend drawn over a curve.
 
@@ -176,7 +176,7 @@ def layout_problems(fig, style):
     Parameters
     ----------
     fig : matplotlib.figure.Figure
-        Drawn here (Agg) if it has not been drawn yet; draw again after changing it.
+        Laid out here with an Agg renderer (extents as a draw gives them, no pixels rasterised).
     style : {"book", "slides"}
         Sets the type-size floor (:data:`MIN_FONT_PT`) and the colour map expected.
 
@@ -193,7 +193,7 @@ def layout_problems(fig, style):
         raise TypeError(f"fig must be a matplotlib Figure; got {type(fig).__name__}")
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
-    fig.canvas.draw()
+    fig.draw_without_rendering()  # layout and every extent, without rasterising the pixels
     renderer = fig.canvas.get_renderer()
     texts = visible_texts(fig)
     boxes = [t.get_window_extent(renderer) for t in texts]
