@@ -195,3 +195,23 @@ def test_explorers_refuse_bad_settings():
         weights_explorer(np.eye(2))
     with pytest.raises(ValueError, match=r"\(n, B\) must lie on the tabulated grid"):
         coverage_view(n=30, B=100)
+
+
+def test_the_explorers_views_pass_the_layout_check():
+    """What an explorer shows at its initial values is laid out as cleanly as the book's figures."""
+    from coursepkg.datasets import make_poll
+    from coursepkg.figures.ch03 import weights_view
+    from coursepkg.figures.ch05 import curve_data
+    from coursepkg.figures.layout import layout_problems
+    from coursepkg.multiclass import DECK_004_WEIGHTS
+    from coursepkg.style import style_context
+    from coursepkg.widgets import coverage_view, gradient_norms_view, kernel_ridge_view, momentum_view, perceptron_view
+
+    X, y = make_poll()
+    Xc, yc = curve_data()
+    with style_context("book"):
+        figs = {"perceptron": perceptron_view(X, y, 1.0, 1.0, 0.0).figure, "gradient norms": gradient_norms_view(),
+                "weights": weights_view(DECK_004_WEIGHTS, (1.0, 1.0)), "kernel ridge": kernel_ridge_view(Xc, yc),
+                "coverage": coverage_view(), "momentum": momentum_view()}
+        problems = {name: layout_problems(fig, "book") for name, fig in figs.items()}
+    assert problems == {name: [] for name in figs}
