@@ -11,7 +11,7 @@ import contextlib
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
-__all__ = ["PALETTE", "STYLES", "style_context", "new_figure", "current_style"]
+__all__ = ["PALETTE", "STYLES", "style_context", "new_figure", "current_style", "pyplot_figures", "point_size"]
 
 # Okabe & Ito (2008), a palette that stays distinguishable under the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -63,6 +63,7 @@ STYLES = {
 }
 
 _current = ["book"]
+_pyplot = [False]
 
 
 @contextlib.contextmanager
@@ -78,13 +79,43 @@ def style_context(name="book"):
         _current.pop()
 
 
+def point_size(scale=0.6):
+    """Scatter marker area (points^2) for a marker ``scale`` times the style's ``lines.markersize``.
+
+    Data points scale with the style, so they stay visible on a projector and small on a page.
+
+    >>> with style_context("slides"):
+    ...     point_size(1.0)
+    81.0
+    """
+    return float((scale * mpl.rcParams["lines.markersize"]) ** 2)
+
+
 def current_style():
     """Name of the innermost active style ("book" outside any context)."""
     return _current[-1]
 
 
+@contextlib.contextmanager
+def pyplot_figures():
+    """Inside this block :func:`new_figure` makes pyplot figures (the explorers show and close them).
+
+    >>> import matplotlib.pyplot as plt
+    >>> with pyplot_figures():
+    ...     fig = new_figure()
+    >>> plt.fignum_exists(fig.number)
+    True
+    >>> plt.close(fig)
+    """
+    _pyplot.append(True)
+    try:
+        yield
+    finally:
+        _pyplot.pop()
+
+
 def new_figure(nrows=1, ncols=1, height=1.0, **subplot_kw):
-    """A pyplot-free Figure with its Axes, sized by the active style.
+    """A Figure with its Axes, sized by the active style; pyplot-free unless inside :func:`pyplot_figures`.
 
     ``height`` scales the book style's height (a row of panels wants less, a grid more);
     slides keep their 16:9 canvas. Returns the Figure; its axes are ``fig.axes``. Being outside
@@ -93,6 +124,11 @@ def new_figure(nrows=1, ncols=1, height=1.0, **subplot_kw):
     width, base = mpl.rcParams["figure.figsize"]
     if current_style() == "book":
         base = base * height
-    fig = Figure(figsize=(width, base), layout="constrained")
+    if _pyplot[-1]:
+        import matplotlib.pyplot as plt
+
+        fig = plt.figure(figsize=(width, base), layout="constrained")
+    else:
+        fig = Figure(figsize=(width, base), layout="constrained")
     fig.subplots(nrows, ncols, **subplot_kw)
     return fig

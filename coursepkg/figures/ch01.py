@@ -5,7 +5,7 @@ from .. import activations as act
 from ..datasets import bump_function, make_moons, make_poll, make_xor
 from ..perceptron import XOR_PERCEPTRONS, perceptron_predict, two_layer_perceptron
 from ..plotting import decision_regions, plot_line_boundary, scatter_classes
-from ..style import PALETTE, new_figure
+from ..style import PALETTE, current_style, new_figure
 from ..universal import max_error, network_output, relu_network, step_network
 from . import register
 
@@ -16,16 +16,19 @@ POLL_CANDIDATES = [(np.array([1.0, 1.0]), 0.0), (np.array([-1.0, 1.0]), 0.0),
 @register("perceptron_poll", chapter=1, caption="The poll data and four candidate perceptrons sign(w^T x + b)")
 def perceptron_poll():
     X, y = make_poll()
-    fig = new_figure(2, 2, height=1.5, sharex=True, sharey=True)
+    slides = current_style() == "slides"
+    # A 16:9 slide has room for a row of four squares; a book page for a 2 x 2 grid.
+    fig = new_figure(1, 4, sharey=True) if slides else new_figure(2, 2, height=1.5, sharex=True, sharey=True)
     for ax, letter, (w, b) in zip(fig.axes, "ABCD", POLL_CANDIDATES):
         mistakes = int(np.sum(perceptron_predict(X, w, b) != y))
         decision_regions(lambda P, w=w, b=b: perceptron_predict(P, w, b), X, y, ax=ax,
                          xlim=(-1.1, 1.1), ylim=(-1.1, 1.1), resolution=150)
         plot_line_boundary(w, b, ax=ax, xlim=(-1.1, 1.1), color="black")
-        ax.set_title(f"{letter}: w = ({w[0]:+.0f}, {w[1]:+.0f}), b = 0: {mistakes} wrong")
-        ax.set(xlim=(-1.1, 1.1), ylim=(-1.1, 1.1), aspect="equal")
+        ax.set_title(f"{letter}: w = ({w[0]:+.0f}, {w[1]:+.0f})\n{mistakes} wrong")
+        ax.set(xlim=(-1.1, 1.1), ylim=(-1.1, 1.1), aspect="equal", xticks=[-1, 0, 1], yticks=[-1, 0, 1])
     handles, labels = fig.axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside right upper")
+    fig.suptitle("b = 0 for all four")
+    fig.legend(handles, labels, loc="outside lower center", ncols=2)
     return fig
 
 
@@ -57,15 +60,17 @@ def xor_three_perceptrons():
     for key, color in (("A", PALETTE[2]), ("B", PALETTE[4])):
         plot_line_boundary(*P[key], ax=ax, xlim=(-0.4, 1.4), normal=False, color=color, label=f"$h_{key} = 0$")
     ax.set(xlim=(-0.4, 1.4), ylim=(-0.4, 1.4), xlabel="$x_1$", ylabel="$x_2$", title="input space", aspect="equal")
-    handles, labels = ax.get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside right upper")
     ax = fig.axes[1]
     H = np.column_stack([perceptron_predict(X, *P[k]) for k in "AB"])
     jitter = np.random.default_rng(0).uniform(-0.15, 0.15, size=H.shape)
     scatter_classes(H + jitter, y, ax=ax)
     plot_line_boundary(*P["C"], ax=ax, xlim=(-1.5, 1.5), color="black", label="$h_C = 0$")
     ax.set(xlim=(-1.5, 1.5), ylim=(-1.5, 1.5), xlabel="$h_A(x)$", ylabel="$h_B(x)$", title="hidden space (jittered)",
-           aspect="equal")
+           aspect="equal", xticks=[-1, 0, 1], yticks=[-1, 0, 1])  # no labels in the corner, where they collide
+    # One legend for the three lines, in the hidden space's empty corner (no point maps to (-1, -1)):
+    # a figure legend beside two equal-aspect panels pushed the x_2 label off a slide.
+    lines = [ln for a in fig.axes for ln in a.get_lines() if ln.get_label().startswith("$h")]
+    ax.legend(lines, [ln.get_label() for ln in lines], loc="lower left")
     return fig
 
 
@@ -74,7 +79,7 @@ def universal_approximation():
     x = np.linspace(0, 1, 1001)
     fig = new_figure(1, 3, height=0.65)
     for ax, hidden, build in ((fig.axes[0], "step", step_network), (fig.axes[1], "relu", relu_network)):
-        ax.plot(x, bump_function(x), color="black", label="$f(x)$")
+        ax.plot(x, bump_function(x), color="black", linestyle="--", zorder=3, label="$f(x)$")  # on top: n = 24 hugs it
         for n, color in ((6, PALETTE[1]), (24, PALETTE[0])):
             ax.plot(x, network_output(build(bump_function, n), x, hidden), color=color, label=f"$n = {n}$ units")
         ax.set(title=f"{hidden} units", xlabel="$x$")
@@ -87,8 +92,8 @@ def universal_approximation():
         ax.loglog(ns, errors, "o-", color=color, label=hidden)
     ax.loglog(ns, 4.0 / ns, ":", color="gray", label="$\\propto 1/n$")
     ax.loglog(ns, 20.0 / ns**2, "--", color="gray", label="$\\propto 1/n^2$")
-    ax.set(title="max error", xlabel="hidden units $n$")
-    ax.legend(fontsize="small")
+    ax.set(title="max error", xlabel="hidden units $n$", ylim=(3e-5, 3e4))  # headroom above the curves
+    ax.legend(fontsize="small", loc="upper right")
     return fig
 
 
@@ -130,8 +135,8 @@ def learned_features():
     H = np.tanh(X @ W1 + b1)
     fig = new_figure(1, 2, height=0.75)
     decision_regions(net.predict, X, y, ax=fig.axes[0], xlim=(-0.4, 1.4), ylim=(-0.4, 1.4))
-    fig.axes[0].set(title="input space", xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
+    fig.axes[0].set(title="input space\n", xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
     ax = fig.axes[1]
     decision_regions(lambda P: np.where(P @ w2 + b2 >= 0, 1.0, -1.0), H, y, ax=ax, xlim=(-1.1, 1.1), ylim=(-1.1, 1.1))
-    ax.set(title="hidden space $a = \\tanh(Wx + b)$", xlabel="$a_1$", ylabel="$a_2$", aspect="equal")
+    ax.set(title="hidden space\n$a = \\tanh(Wx + b)$", xlabel="$a_1$", ylabel="$a_2$", aspect="equal")
     return fig

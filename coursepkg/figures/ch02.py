@@ -39,19 +39,21 @@ def draw_trace_graph(t, ax, show_adjoints=True):
     for d, names in columns.items():
         for k, name in enumerate(names):
             pos[name] = (d, (len(names) - 1) / 2 - k)
-    for p, c in t.edges:
-        skip = depth[c] - depth[p] > 1 and pos[c][1] == pos[p][1]  # would run through a node: bend it
-        ax.annotate("", xy=pos[c], xytext=pos[p],
-                    arrowprops=dict(arrowstyle="-|>", color="0.4", shrinkA=22, shrinkB=22, lw=1.0,
-                                    connectionstyle="arc3,rad=-0.35" if skip else "arc3"))
+    nodes = {}
     for name, (x, y) in pos.items():
         is_input = depth[name] == 0
         text = f"${name.replace('v_', 'v_{')}}}$\n{t.ops[name]}\n{values[name]:.3f}"
         if show_adjoints:
             text += f"\n$\\bar v$ = {adjoints[name]:.3f}"
-        ax.text(x, y, text, ha="center", va="center", fontsize="small",
-                bbox=dict(boxstyle="round,pad=0.4", fc=PALETTE[5] if is_input else "white",
-                          ec=PALETTE[0], alpha=0.9 if is_input else 1.0))
+        nodes[name] = ax.text(x, y, text, ha="center", va="center", fontsize="small", zorder=3,
+                              bbox=dict(boxstyle="round,pad=0.4", fc=PALETTE[5] if is_input else "white", ec=PALETTE[0]))
+    for p, c in t.edges:
+        skip = depth[c] - depth[p] > 1 and pos[c][1] == pos[p][1]  # would run through a node: bend it
+        # Clipped to the two boxes (whatever their size in this style), so every arrowhead shows.
+        ax.annotate("", xy=pos[c], xytext=pos[p], zorder=2,
+                    arrowprops=dict(arrowstyle="-|>", color="0.4", lw=1.5, mutation_scale=15, shrinkA=2, shrinkB=2,
+                                    patchA=nodes[p].get_bbox_patch(), patchB=nodes[c].get_bbox_patch(),
+                                    connectionstyle="arc3,rad=-0.35" if skip else "arc3"))
     xs = [p[0] for p in pos.values()]
     ys = [p[1] for p in pos.values()]
     ax.set(xlim=(min(xs) - 0.6, max(xs) + 0.6), ylim=(min(ys) - 0.9, max(ys) + 0.9))
@@ -118,8 +120,8 @@ def gradient_cost():
     ax = fig.axes[0]
     widths = np.array([4, 8, 16, 32, 64, 128, 256])
     m = np.array([2 * w * (w + 1) + (w + 1) for w in widths])  # two hidden layers of w units
-    ax.loglog(m, 2 * m, "o-", color=PALETTE[3], label="central differences: 2m forward passes")
-    ax.loglog(m, np.full(m.shape, 3.0), "o-", color=PALETTE[0], label="backprop: one forward and one backward pass (about 3)")
-    ax.set(xlabel="number of parameters m", ylabel="cost in forward passes")
-    ax.legend(loc="upper left")
+    ax.loglog(m, 2 * m, "o-", color=PALETTE[3], label="central differences: 2m passes")
+    ax.loglog(m, np.full(m.shape, 3.0), "o-", color=PALETTE[0], label="backprop: about 3 passes")
+    ax.set(xlabel="number of parameters m", ylabel="cost in forward passes", ylim=(1, 1e7))
+    ax.legend(loc="upper left")  # the headroom above 2m keeps the legend off the curve
     return fig

@@ -1,4 +1,6 @@
 """Chapter 3 figures: multiclass linear models, the multiclass logistic loss, OvR / OvO / softmax."""
+from functools import lru_cache
+
 import numpy as np
 from sklearn.datasets import make_blobs
 from sklearn.linear_model import LogisticRegression
@@ -9,7 +11,7 @@ from ..softmax import SoftmaxRegression, cross_entropy
 from ..style import PALETTE, new_figure
 from . import register
 
-DECK_LIM = (-2.0, 2.0)
+DECK_LIM = (-2.2, 2.2)  # a margin round the ticks at +-2, so the corner tick labels stay apart
 
 
 def draw_deck_regions(ax, W, lim=DECK_LIM, resolution=300):
@@ -17,8 +19,9 @@ def draw_deck_regions(ax, W, lim=DECK_LIM, resolution=300):
     decision_regions(lambda P: linear_multiclass_predict(P, W), ax=ax, xlim=lim, ylim=lim, resolution=resolution)
     for k, w in enumerate(np.asarray(W, dtype=float)):
         ax.annotate("", xy=w, xytext=(0, 0), arrowprops=dict(arrowstyle="-|>", color=PALETTE[k], lw=2))
-        ax.text(w[0] * 1.15 + 0.05, w[1] * 1.15 + 0.05, f"$w_{k + 1}$", color=PALETTE[k], fontsize=11)
-    ax.set(xlim=lim, ylim=lim, xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
+        ax.text(w[0] * 1.15 + 0.05, w[1] * 1.15 + 0.05, f"$w_{k + 1}$", color=PALETTE[k], fontweight="bold")
+    ticks = np.arange(np.ceil(lim[0]), np.floor(lim[1]) + 1)
+    ax.set(xlim=lim, ylim=lim, xlabel="$x_1$", ylabel="$x_2$", aspect="equal", xticks=ticks, yticks=ticks)
     return ax
 
 
@@ -28,9 +31,9 @@ def deck004_three_class_regions():
     fig = new_figure(1, 2, height=0.9)
     ax0, ax1 = fig.axes
     draw_deck_regions(ax0, DECK_004_WEIGHTS[:2])
-    ax0.set_title("two classes: w = w1 - w2 = (3/2, 1/6)")
+    ax0.set_title("two classes:\n$w = w_1 - w_2 = (3/2, 1/6)$")
     draw_deck_regions(ax1, DECK_004_WEIGHTS)
-    ax1.set_title("three classes")
+    ax1.set_title("three classes\n")
     return fig
 
 
@@ -57,16 +60,20 @@ def three_blobs():
     return make_blobs(120, centers=[(-2.0, 0.0), (2.0, 0.0), (0.0, 2.5)], cluster_std=1.0, random_state=0)
 
 
+@lru_cache(maxsize=1)  # style-independent fits: a book and a slide build share them
+def _three_reductions():
+    X, y = three_blobs()
+    return {"one-vs-rest": OneVsRestClassifier(LogisticRegression()).fit(X, y),
+            "one-vs-one": OneVsOneClassifier(LogisticRegression()).fit(X, y),
+            "softmax": SoftmaxRegression(lr=0.5, max_iter=300).fit(X, y)}
+
+
 @register("ovr_ovo_softmax_regions", chapter=3,
-          caption="One data set, three reductions: one-vs-rest, one-vs-one and softmax regression; grey: OvR/OvO ambiguity")
+          caption="One data set, three reductions: one-vs-rest, one-vs-one and softmax regression; hatched: OvR/OvO ambiguity")
 def ovr_ovo_softmax_regions():
     X, y = three_blobs()
     lim_x, lim_y = (-5.5, 5.5), (-4.0, 6.0)
-    models = {
-        "one-vs-rest": OneVsRestClassifier(LogisticRegression()).fit(X, y),
-        "one-vs-one": OneVsOneClassifier(LogisticRegression()).fit(X, y),
-        "softmax": SoftmaxRegression(lr=0.5, max_iter=300).fit(X, y),
-    }
+    models = _three_reductions()
     fig = new_figure(1, 3, height=0.7, sharey=True)
     xx, yy, G = grid_2d(lim_x, lim_y, 200)
     for ax, (name, model) in zip(fig.axes, models.items()):
@@ -80,7 +87,9 @@ def ovr_ovo_softmax_regions():
         else:
             ambiguous = np.zeros(len(G), dtype=bool)
         if ambiguous.any():
-            ax.contourf(xx, yy, ambiguous.reshape(xx.shape).astype(float), levels=[0.5, 1.5], colors=["0.4"], alpha=0.35)
+            # hatching, not a grey veil: the class colours under the ambiguous region stay readable
+            ax.contourf(xx, yy, ambiguous.reshape(xx.shape).astype(float), levels=[0.5, 1.5], colors="none",
+                        hatches=["//"])
         ax.set(title=name, xlabel="$x_1$", xlim=lim_x, ylim=lim_y)
         if ax.get_legend():
             ax.get_legend().remove()
@@ -107,18 +116,7 @@ def weights_view(W, point=(1.0, 1.0)):
 
 
 def weights_explorer(W=DECK_004_WEIGHTS, point=(1.0, 1.0)):
-    """Sliders for the three weight vectors and the point x; shows :func:`weights_view`."""
-    import ipywidgets as widgets
-    from IPython.display import display
+    """Sliders for the three weight vectors and the point x; :func:`coursepkg.widgets.weights_explorer`."""
+    from ..widgets import weights_explorer as explorer
 
-    W = np.asarray(W, dtype=float)
-    slider = dict(min=-2.0, max=2.0, step=0.1, continuous_update=False)
-    names = [f"w{k + 1}_{j + 1}" for k in range(3) for j in range(2)] + ["x1", "x2"]
-    values = list(W.ravel()) + list(point)
-
-    def show(**v):
-        Wn = np.array([v[n] for n in names[:6]]).reshape(3, 2)
-        display(weights_view(Wn, (v["x1"], v["x2"])))
-
-    return widgets.interactive(show, **{n: widgets.FloatSlider(value=float(val), description=n, **slider)
-                                        for n, val in zip(names, values)})
+    return explorer(W, point)

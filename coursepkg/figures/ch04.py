@@ -1,10 +1,13 @@
 """Chapter 4 figures: nearest neighbours."""
+from functools import lru_cache
+
+import matplotlib as mpl
 import numpy as np
 
 from ..datasets import make_curve_1d, make_mixture, mixture_bayes_error, mixture_bayes_predict, mixture_posterior
 from ..neighbors import KNeighborsClassifier, KNeighborsRegressor, local_linear_regression, nadaraya_watson
 from ..plotting import decision_regions, grid_2d
-from ..style import PALETTE, new_figure
+from ..style import PALETTE, current_style, new_figure, point_size
 from . import register
 
 LIM = (-2.6, 3.4)
@@ -30,27 +33,36 @@ def knn_mixture_boundaries():
     Xt, yt = make_mixture(5000, rng=1)
     rules = [("Bayes", mixture_bayes_predict), ("linear", _linear_classifier(X, y)),
              ("15-NN", KNeighborsClassifier(15).fit(X, y).predict), ("1-NN", KNeighborsClassifier(1).fit(X, y).predict)]
-    fig = new_figure(2, 2, height=1.7, sharex=True, sharey=True)
+    slides = current_style() == "slides"
+    # A 16:9 slide fits a row of four squares; a book page a 2 x 2 grid.
+    fig = new_figure(1, 4, sharey=True) if slides else new_figure(2, 2, height=1.7, sharex=True, sharey=True)
     for ax, (name, rule) in zip(fig.axes, rules):
         decision_regions(rule, X, y, ax=ax, xlim=LIM, ylim=LIM, resolution=120)
         if name != "Bayes":
             _bayes_contour(ax)
         err = np.mean(rule(Xt) != yt)
-        ax.set_title(f"{name}: test error {err:.3f}")
-        ax.set(aspect="equal")
+        ax.set_title(f"{name}\ntest error {err:.3f}" if slides else f"{name}: test error {err:.3f}")
+        ax.set(aspect="equal", xticks=[-2, 0, 2], yticks=[-2, 0, 2])
     handles, labels = fig.axes[0].get_legend_handles_labels()
     if handles:
-        fig.legend(handles, labels, loc="outside right upper")
+        fig.legend(handles, labels, loc="outside lower center" if slides else "outside right upper",
+                   ncols=2 if slides else 1)
     return fig
 
 
-@register("knn_error_vs_k", chapter=4, caption="Training and test error of k-NN against k, with the Bayes error")
-def knn_error_vs_k():
+@lru_cache(maxsize=1)  # the numbers do not depend on the style: a book and a slide build share them
+def _errors_vs_k():
     X, y = make_mixture(200, rng=0)
     Xt, yt = make_mixture(5000, rng=1)
     ks = np.array([1, 3, 5, 7, 11, 15, 21, 31, 45, 69, 101, 151])
     train = [np.mean(KNeighborsClassifier(k).fit(X, y).predict(X) != y) for k in ks]
     test = [np.mean(KNeighborsClassifier(k).fit(X, y).predict(Xt) != yt) for k in ks]
+    return ks, train, test
+
+
+@register("knn_error_vs_k", chapter=4, caption="Training and test error of k-NN against k, with the Bayes error")
+def knn_error_vs_k():
+    ks, train, test = _errors_vs_k()
     fig = new_figure(1, 1, height=0.9)
     ax = fig.axes[0]
     ax.plot(200 / ks, train, "o-", color=PALETTE[0], label="training error")
@@ -78,16 +90,14 @@ def knn_distance_regions():
         clf = KNeighborsClassifier(1, metric=metric, VI=vi).fit(P * scale, labels)
         Z = clf.predict(G * scale).reshape(xx.shape)
         ax.contourf(xx, yy, Z, levels=np.arange(-0.5, 5.5), colors=PALETTE[:5], alpha=0.35)
-        ax.scatter(P[:, 0], P[:, 1], c=[PALETTE[i] for i in labels], edgecolors="black", s=30, zorder=3)
+        ax.scatter(P[:, 0], P[:, 1], c=[PALETTE[i] for i in labels], edgecolors="black", s=point_size(1.4), zorder=3)
         ax.set_title(title)
         ax.set(aspect="equal")
     return fig
 
 
-@register("knn_cover_hart", chapter=4,
-          caption="1-NN test error against n on the mixture, approaching E[2p(1-p)], between R* and the Cover-Hart bound")
-def knn_cover_hart():
-    R = mixture_bayes_error()
+@lru_cache(maxsize=1)
+def _cover_hart_numbers():
     Xt, yt = make_mixture(2000, rng=11)
     ns = np.array([10, 30, 100, 300, 1000, 3000])
     errs = []
@@ -96,7 +106,14 @@ def knn_cover_hart():
         errs.append(np.mean(e))
     Xa, _ = make_mixture(50_000, rng=12)
     p = mixture_posterior(Xa)
-    asym = np.mean(2 * p * (1 - p))
+    return ns, errs, np.mean(2 * p * (1 - p))
+
+
+@register("knn_cover_hart", chapter=4,
+          caption="1-NN test error against n on the mixture, approaching E[2p(1-p)], between R* and the Cover-Hart bound")
+def knn_cover_hart():
+    R = mixture_bayes_error()
+    ns, errs, asym = _cover_hart_numbers()
     fig = new_figure(1, 1, height=0.9)
     ax = fig.axes[0]
     ax.plot(ns, errs, "o-", color=PALETTE[0], label="1-NN test error (mean of 2 training sets)")
@@ -122,7 +139,7 @@ def curse_volume():
     ax = fig.axes[1]
     ps = np.arange(1, 21)
     for i, frac in enumerate([0.01, 0.1]):
-        ax.plot(ps, frac ** (1 / ps), "o-", color=PALETTE[i], ms=3, label=f"to capture {frac:.0%}")
+        ax.plot(ps, frac ** (1 / ps), "o-", color=PALETTE[i], ms=0.6 * mpl.rcParams["lines.markersize"], label=f"to capture {frac:.0%}")
     ax.set(xlabel="dimension p", ylabel="side r = fraction^(1/p)", ylim=(0, 1.05))
     ax.legend()
     return fig
@@ -168,10 +185,11 @@ def knn_smoothers():
     grid = np.linspace(0, 1, 400)
     fig = new_figure(1, 1, height=0.9)
     ax = fig.axes[0]
-    ax.scatter(x, y, s=10, color="grey", label="data")
+    ax.scatter(x, y, s=point_size(), color="grey", label="data")
     ax.plot(grid, KNeighborsRegressor(30).fit(X, y).predict(grid[:, None]), color=PALETTE[0], label="30-NN average")
     ax.plot(grid, nadaraya_watson(x, y, grid, 0.05), color=PALETTE[3], label="Nadaraya-Watson, h = 0.05")
-    ax.plot(grid, local_linear_regression(x, y, grid, 0.05), color=PALETTE[2], label="local linear, h = 0.05")
+    ax.plot(grid, local_linear_regression(x, y, grid, 0.05), color=PALETTE[2], linestyle="--",  # it hugs NW inside
+            label="local linear, h = 0.05")
     ax.set(xlabel="x", ylabel="y")
     ax.legend(fontsize="small", loc="lower left")
     return fig

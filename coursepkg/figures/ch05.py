@@ -6,7 +6,7 @@ from ..datasets import bump_function, make_curve_1d, make_moons
 from ..kernel_svm import KernelSVM
 from ..kernels import KernelRidge
 from ..plotting import decision_regions
-from ..style import PALETTE, new_figure
+from ..style import PALETTE, new_figure, point_size
 from . import register
 
 #: The lectures' grid: four bandwidths with a tiny lambda, then a moderate bandwidth with lambda = 1.
@@ -39,7 +39,7 @@ def kernel_ridge_grid():
         model = KernelRidge(sigma=sigma, lam=lam).fit(X, y)
         ax.plot(grid[:, 0], bump_function(grid[:, 0]), color="0.6", linestyle="--", label="truth")
         ax.plot(grid[:, 0], model.predict(grid), color=PALETTE[0], label="kernel ridge")
-        ax.scatter(X[:, 0], y, s=10, color="black", zorder=3, label="data")
+        ax.scatter(X[:, 0], y, s=point_size(0.5), color="black", zorder=3, label="data")
         ax.set_title(f"$\\sigma$ = {sigma:g}, $\\lambda$ = {lam:g}")
         ax.set_ylim(-2.0, 2.0)
     last = fig.axes[-1]
@@ -58,7 +58,7 @@ def kernel_ridge_cv():
     errors = cv_errors(X, y)
     fig = new_figure(1, 1, height=0.8)
     ax = fig.axes[0]
-    image = ax.imshow(np.log10(errors), cmap="viridis", origin="lower")
+    image = ax.imshow(np.log10(errors), origin="lower", aspect="auto")  # the style's map; cells fill the width
     ax.set_xticks(range(len(LAMS_CV)), [f"{v:g}" for v in LAMS_CV])
     ax.set_yticks(range(len(SIGMAS_CV)), [f"{v:g}" for v in SIGMAS_CV])
     ax.set(xlabel="$\\lambda$", ylabel="$\\sigma$", title="validation MSE (smallest boxed)")
@@ -66,7 +66,7 @@ def kernel_ridge_cv():
     i, j = np.unravel_index(np.argmin(errors), errors.shape)
     ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="white", linewidth=2.5))
     for (r, c), e in np.ndenumerate(errors):
-        ax.text(c, r, f"{e:.2f}", ha="center", va="center", fontsize=7,
+        ax.text(c, r, f"{e:.2f}", ha="center", va="center", fontsize="small",
                 color="white" if e < np.sqrt(errors.min() * errors.max()) else "black")
     fig.colorbar(image, ax=ax, label="log$_{10}$ validation MSE")
     return fig

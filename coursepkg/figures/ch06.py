@@ -1,10 +1,13 @@
 """Chapter 6 figures: one predictor, bootstrap predictors, the 90% band, the oracle, coverage."""
+from functools import lru_cache
+
+import matplotlib as mpl
 import numpy as np
 
 from ..bootstrap import bootstrap_predictions, coverage, oracle_predictions, percentile_interval
 from ..datasets import bump_function, make_curve_1d
 from ..kernels import KernelRidge
-from ..style import PALETTE, new_figure
+from ..style import PALETTE, new_figure, point_size
 from . import register
 
 #: The chapter's setting: n noisy points of the bump function, an RBF kernel ridge smoother.
@@ -39,7 +42,7 @@ def band_coverage(n=N, B=100, n_experiments=100, level=LEVEL, grid=GRID, rng=0):
 
 def _truth_and_data(ax, X, y):
     ax.plot(GRID[:, 0], bump_function(GRID[:, 0]), color="0.5", linestyle="--", label="true f")
-    ax.scatter(X[:, 0], y, s=10, color="black", zorder=4, label="data")
+    ax.scatter(X[:, 0], y, s=point_size(), color="black", zorder=4, label="data")
     ax.set(xlabel="x", ylim=(-1.9, 1.9))
 
 
@@ -64,7 +67,7 @@ def bootstrap_many_predictors():
     ax = fig.axes[0]
     _truth_and_data(ax, X, y)
     for b, p in enumerate(preds):
-        ax.plot(GRID[:, 0], p, color=PALETTE[0], alpha=0.35, linewidth=0.8,
+        ax.plot(GRID[:, 0], p, color=PALETTE[0], alpha=0.35, linewidth=0.45 * mpl.rcParams["lines.linewidth"],
                 label="bootstrap predictors" if b == 0 else None)
     ax.legend(loc="upper right")
     return fig
@@ -101,13 +104,18 @@ def bootstrap_vs_oracle():
     return fig
 
 
+@lru_cache(maxsize=None)  # style-independent: a book and a slide build share it
+def _figure_coverage(n):
+    return band_coverage(n=n, B=100, n_experiments=80, rng=3)
+
+
 @register("bootstrap_coverage", chapter=6,
           caption="Measured coverage of the 90% bootstrap band for the true f, over 80 experiments")
 def bootstrap_coverage():
     fig = new_figure(1, 1, height=0.6)
     ax = fig.axes[0]
     for n, color in ((20, PALETTE[3]), (60, PALETTE[2])):
-        cov = band_coverage(n=n, B=100, n_experiments=80, rng=3)
+        cov = _figure_coverage(n)
         ax.plot(GRID[:, 0], cov, color=color, label=f"n = {n} (mean {cov.mean():.2f})")
     ax.axhline(LEVEL, color="black", linestyle=":", label="nominal 0.9")
     ax.set(xlabel="x", ylabel="coverage", ylim=(0, 1.05))

@@ -6,11 +6,12 @@ from ..descent import gradient_descent, logistic_gradient, logistic_hessian, log
 from ..optim import SGD, Adagrad, Adam, RMSProp
 from ..regularization import EarlyStopping
 from ..schedules import cosine_lr, exponential_lr, inverse_time_lr, step_lr, warmup_lr
-from ..style import PALETTE, new_figure
+from ..style import PALETTE, new_figure, point_size
 from . import register
 
 QUAD_A = np.array([1.0, 20.0])          # f(theta) = 1/2 sum a_i theta_i^2: condition number 20
 QUAD_START = np.array([-4.0, 1.0])
+_PATH_MARKER = 5  # points: iterates visible on a slide, yet not merging into a blob
 
 
 def quadratic_path(opt_class, n_steps=60, start=QUAD_START, a=QUAD_A, **kwargs):
@@ -47,18 +48,21 @@ def descent_paths():
     fig = new_figure(1, 2, height=0.9)
     ax = fig.axes[0]
     ax.contour(g1, g2, Z, levels=15, colors="0.75", linewidths=0.7)
-    for path, label, color, marker in ((gd, "GD (30 steps)", PALETTE[0], "."), (newton, "Newton", PALETTE[3], "o"),
-                                       (sgd, "SGD, batch 5 (1 epoch)", PALETTE[2], "")):
-        ax.plot(path[:, 0], path[:, 1], marker=marker, color=color, label=label, linewidth=1, markersize=4)
+    # Newton's first step overshoots along the line GD walks: Newton dashed, GD on top.
+    for path, label, color, style in ((gd, "GD (30 steps)", PALETTE[0], "o-"), (newton, "Newton", PALETTE[3], "s--"),
+                                      (sgd, "SGD, batch 5 (1 epoch)", PALETTE[2], "-")):
+        ax.plot(path[:, 0], path[:, 1], style, color=color, label=label, markersize=_PATH_MARKER,
+                zorder=3 if label.startswith("GD") else 2)
     ax.set(xlabel=r"$\theta_1$", ylabel=r"$\theta_2$", title="paths on $J(\\theta)$", aspect="equal")
-    ax.legend(loc="lower left", fontsize="small")
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=3)  # below: the paths fill the contour plot
     ax = fig.axes[1]
     best = newton[-1]
     for path, label, color in ((gd, "GD", PALETTE[0]), (newton, "Newton", PALETTE[3])):
         err = np.linalg.norm(path - best, axis=1)[:-1] if label == "Newton" else np.linalg.norm(path - best, axis=1)
-        ax.semilogy(np.arange(len(err)), np.maximum(err, 1e-16), "o-", color=color, label=label, markersize=3)
-    ax.set(xlabel="iteration t", ylabel=r"$\|\theta_t - \theta^*\|$", title="linear vs quadratic convergence")
-    ax.legend()
+        ax.semilogy(np.arange(len(err)), np.maximum(err, 1e-16), "o-", color=color, label=label,
+                    markersize=_PATH_MARKER)
+    ax.set(xlabel="iteration t", ylabel=r"$\|\theta_t - \theta^*\|$", title="convergence:\nlinear vs quadratic")
     return fig
 
 
@@ -81,10 +85,12 @@ def minibatch_variance():
     fig = new_figure(1, 2, height=0.85)
     ax = fig.axes[0]
     for B, color in ((1, PALETTE[1]), (16, PALETTE[0]), (256, PALETTE[3])):
-        ax.scatter(*samples[B][:200].T, s=5, color=color, alpha=0.5, label=f"B = {B}")
+        ax.scatter(*samples[B][:200].T, s=point_size(), color=color, alpha=0.5,
+                   label=f"B = {B}")
     ax.plot(*full, "k*", markersize=10, label="full gradient")
     ax.set(xlabel=r"$\partial J/\partial\theta_1$", ylabel=r"$\partial J/\partial\theta_2$", title="gradient estimates")
-    ax.legend(fontsize="small")
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=4, markerscale=1.5)  # the B = 1 cloud fills its axes
     ax = fig.axes[1]
     ax.loglog(sizes, var, "o", color=PALETTE[0], label="measured (400 draws)")
     ax.loglog(sizes, sigma2 / sizes * (N - sizes) / (N - 1), "-", color="black",
@@ -106,6 +112,7 @@ def lr_schedules():
     ax = fig.axes[0]
     for (label, lr), color in zip(curves, PALETTE):
         ax.plot(t, lr, color=color, label=label)
+    ax.lines[-1].set(linestyle="--", zorder=3)  # warm-up + cosine equals cosine after step 10: dashed, on top
     ax.set(xlabel="step t", ylabel=r"learning rate $\alpha_t$")
     fig.legend(loc="outside right upper")
     return fig
@@ -120,12 +127,13 @@ def momentum_paths():
     _quad_contours(fig.axes[0])
     for label, kw, color in runs:
         path = quadratic_path(SGD, 40, **kw)
-        fig.axes[0].plot(path[:, 0], path[:, 1], ".-", color=color, label=label, linewidth=0.8, markersize=3)
+        fig.axes[0].plot(path[:, 0], path[:, 1], ".-", color=color, label=label, markersize=_PATH_MARKER)
         loss = 0.5 * (path**2 @ QUAD_A)
         fig.axes[1].semilogy(loss, color=color, label=label)
     fig.axes[0].set_title(r"$f = \frac{1}{2}(\theta_1^2 + 20\,\theta_2^2)$")
     fig.axes[1].set(xlabel="step", ylabel=r"$f(\theta_t)$", title="loss")
-    fig.axes[1].legend()
+    handles, labels = fig.axes[1].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=3)
     return fig
 
 
@@ -139,11 +147,12 @@ def adaptive_paths():
     _quad_contours(fig.axes[0])
     for label, cls, kw, color in runs:
         path = quadratic_path(cls, 60, **kw)
-        fig.axes[0].plot(path[:, 0], path[:, 1], ".-", color=color, label=label, linewidth=0.8, markersize=3)
+        fig.axes[0].plot(path[:, 0], path[:, 1], ".-", color=color, label=label, markersize=_PATH_MARKER)
         fig.axes[1].semilogy(0.5 * (path**2 @ QUAD_A), color=color, label=label)
     fig.axes[0].set_title("paths (60 steps)")
     fig.axes[1].set(xlabel="step", ylabel=r"$f(\theta_t)$", title="loss")
-    fig.axes[1].legend(fontsize="small")
+    handles, labels = fig.axes[1].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=4)
     return fig
 
 
@@ -194,16 +203,17 @@ def nonconvex_network():
     Z = np.array([[loss(w, v) for w in g] for v in g])
     fig = new_figure(1, 2, height=0.85)
     ax = fig.axes[0]
-    ax.contourf(g, g, np.log10(Z + 1e-3), levels=20, cmap="viridis")
+    ax.contourf(g, g, np.log10(Z + 1e-3), levels=20)  # the style's colour map
     ax.plot([1.5, -1.5], [1.0, -1.0], "w*", markersize=10)
     ax.plot([1.5, -1.5], [1.0, -1.0], "w--", linewidth=1)
     ax.set(xlabel="hidden weight w", ylabel="output weight v", title=r"$\log_{10}$ loss of $v\,\tanh(wx)$",
-           aspect="equal")
+           aspect="equal", xticks=[-2, 0, 2], yticks=[-2, 0, 2])
     s = np.linspace(0, 1, 101)
     along = [loss(1.5 * (1 - 2 * si), 1.0 * (1 - 2 * si)) for si in s]
     ax = fig.axes[1]
     ax.plot(s, along, color=PALETTE[0], label="loss on the segment")
     ax.plot([0, 1], [along[0], along[-1]], "k--", label="chord (convex bound)")
-    ax.set(xlabel="position s on the segment", ylabel="loss", title="above the chord: not convex")
-    ax.legend(loc="upper right", fontsize="small")
+    ax.set(xlabel="position s on the segment", ylabel="loss", title="above the chord: not convex",
+           ylim=(-0.05 * max(along), 1.6 * max(along)))  # headroom for the legend above the bump
+    ax.legend(loc="upper left", fontsize="small")
     return fig
