@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.base import clone
 
 from ._validation import as_1d, as_2d, as_float_array, as_rng, check_consistent_length, check_positive, check_positive_int
-from .kernels import KernelRidge, rbf_kernel
+from .kernels import KernelRidge, _check_condition, rbf_kernel
 
 __all__ = ["bootstrap_indices", "percentile_interval", "bootstrap_statistic", "kernel_ridge_many",
            "bootstrap_predictions", "oracle_predictions", "coverage", "binomial_tolerance"]
@@ -129,6 +129,10 @@ def _solve_stack(A, Y, lam):
     """
     n = A.shape[-1]
     A[:, np.arange(n), np.arange(n)] += lam
+    # K_b is positive semi-definite, so lambda_min(A_b) >= lam and cond_1(A_b) <= ||A_b||_1 / lam
+    # (close to equal for bootstrap sets, whose repeats make K_b singular): the conditioning rule of
+    # every kernel-ridge solver, on this cheap bound.
+    _check_condition(float(np.abs(A).sum(axis=1).max()) / lam, lam, stacklevel=4, bound=True)
     return np.linalg.solve(A, Y[..., None])[..., 0]
 
 

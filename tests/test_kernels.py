@@ -160,7 +160,7 @@ def test_singular_system_raises_and_ill_conditioned_warns():
     (lambda: KernelRidge(kernel="cubic").fit(np.ones((3, 1)), np.ones(3)), "kernel must be one of"),
     (lambda: KernelRidge().predict(np.ones((3, 1))), "not fitted"),
     (lambda: KernelRidge().fit(np.eye(3), np.ones(3)).predict(np.ones((2, 2))), "3 features"),
-    (lambda: polynomial_kernel(np.ones((2, 2)), degree=0), "degree must be a positive integer"),
+    (lambda: polynomial_kernel(np.ones((2, 2)), degree=0), "degree must be an integer >= 1"),
     (lambda: kernel_ridge_alpha(np.ones((2, 3)), np.ones(2), 1.0), "K must be square"),
 ])
 def test_bad_input_is_named(make, message):

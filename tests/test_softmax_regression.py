@@ -107,7 +107,7 @@ def test_onehot_matches_torch():
     (lambda: SoftmaxRegression().fit(np.ones(3), [0, 1, 2]), "2-D"),
     (lambda: SoftmaxRegression().fit(np.ones((3, 1)), [0, 0, 0]), "at least 2 classes"),
     (lambda: SoftmaxRegression().fit(np.ones((3, 1)), [0, 1]), r"shape \(3,\)"),
-    (lambda: SoftmaxRegression(alpha=-1).fit(np.ones((2, 1)), [0, 1]), "alpha"),
+    (lambda: SoftmaxRegression(lam=-1).fit(np.ones((2, 1)), [0, 1]), "lam"),
     (lambda: SoftmaxRegression(lr=0).fit(np.ones((2, 1)), [0, 1]), "lr"),
     (lambda: SoftmaxRegression().predict(np.ones((2, 1))), "not fitted"),
 ])
@@ -131,7 +131,7 @@ def test_matches_sklearn_multinomial_logistic_regression(loader, n, alpha):
     X, y = _standardised(loader, n)
     # sklearn minimises C sum_i l_i + ||W||^2 / 2, i.e. mean loss + ||W||^2 / (2 C n): C = 1 / (alpha n)
     theirs = LogisticRegression(C=1.0 / (alpha * len(X)), tol=1e-10, max_iter=5000).fit(X, y)
-    ours = SoftmaxRegression(lr=0.5, max_iter=3000, alpha=alpha, momentum=0.9, tol=1e-6).fit(X, y)
+    ours = SoftmaxRegression(lr=0.5, max_iter=3000, lam=alpha, momentum=0.9, tol=1e-6).fit(X, y)
     np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
     np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-3)
     assert ours.loss_history_[-1] <= ours.loss_history_[0]
@@ -139,8 +139,8 @@ def test_matches_sklearn_multinomial_logistic_regression(loader, n, alpha):
 
 def test_minibatch_sgd_reaches_the_full_batch_accuracy():
     X, y = _standardised(load_iris)
-    full = SoftmaxRegression(lr=0.5, max_iter=500, alpha=1e-3).fit(X, y)
-    sgd = SoftmaxRegression(lr=0.05, max_iter=100, batch_size=16, alpha=1e-3, rng=0).fit(X, y)
+    full = SoftmaxRegression(lr=0.5, max_iter=500, lam=1e-3).fit(X, y)
+    sgd = SoftmaxRegression(lr=0.05, max_iter=100, batch_size=16, lam=1e-3, random_state=0).fit(X, y)
     assert sgd.score(X, y) >= full.score(X, y) - 0.03
     assert np.mean(sgd.loss_history_[-10:]) < sgd.loss_history_[0]
 
