@@ -151,7 +151,8 @@ def encode_labels(y, n, min_classes=2, name="y"):
                              f"such as {example:g}")
     classes, y_idx = np.unique(y, return_inverse=True)
     if len(classes) < min_classes:
-        raise ValueError(f"{name} must contain at least {min_classes} classes; got {len(classes)}")
+        raise ValueError(f"{name} must contain at least {min_classes} classes; got {len(classes)} "
+                         f"class{'' if len(classes) == 1 else 'es'}")
     return classes, y_idx.reshape(-1)
 
 

@@ -52,7 +52,7 @@ def test_backprop_passes_and_a_wrong_entry_is_located():
 
 
 def test_bad_input():
-    with pytest.raises(ValueError, match="eps must be a number in"):
+    with pytest.raises(ValueError, match=r"eps must be a finite number in \(0, 1\)"):
         numerical_gradient(lambda v: 0.0, np.ones(2), eps=0)
     with pytest.raises(ValueError, match="f must return a scalar"):
         numerical_gradient(lambda v: v, np.ones(2))
@@ -60,3 +60,22 @@ def test_bad_input():
         check_gradient(lambda v: 0.0, np.ones(3), np.ones(2))
     with pytest.raises(TypeError, match="f must be callable"):
         numerical_gradient(3, np.ones(2))
+
+
+def test_correct_cross_entropy_gradient_passes_at_confident_logits():
+    """Issue 18: relative error alone (floor 1e-8) failed a correct gradient; torch's gradcheck passes it."""
+    import torch
+
+    from coursepkg.softmax import cross_entropy, cross_entropy_grad
+
+    Z = np.array([[30.0, 0.0, -5.0], [0.0, 25.0, 3.0]])
+    y = [0, 1]
+    result = check_gradient(lambda z: cross_entropy(z, y), cross_entropy_grad(Z, y), Z)
+    assert result.ok, str(result)
+    Zt = torch.tensor(Z, requires_grad=True)
+    assert torch.autograd.gradcheck(
+        lambda z: torch.nn.functional.cross_entropy(z, torch.tensor(y)), (Zt,), eps=1e-6, atol=1e-8, rtol=1e-5)
+    # the absolute tolerance does not hide a wrong gradient of the same size
+    wrong = cross_entropy_grad(Z, y)
+    wrong[0, 2] += 1e-6
+    assert not check_gradient(lambda z: cross_entropy(z, y), wrong, Z).ok

@@ -51,7 +51,7 @@ def _data():
     return make_blobs(150, centers=4, cluster_std=2.0, random_state=3)
 
 
-BINARY = [Perceptron(max_epochs=30), SkPerceptron(random_state=0), LogisticRegression()]
+BINARY = [Perceptron(max_iter=30), SkPerceptron(random_state=0), LogisticRegression()]
 
 
 @pytest.mark.parametrize("binary", BINARY, ids=["ours", "sk-perceptron", "sk-logreg"])
@@ -118,7 +118,7 @@ def test_multiclass_reductions_reach_good_accuracy():
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: OneVsRestClassifier(Perceptron()).fit(np.ones((4, 2)), [0, 1, 0, 1]), "at least 3 classes"),
+    (lambda: OneVsRestClassifier(Perceptron()).fit(np.ones((4, 2)), [0, 0, 0, 0]), "at least 2 classes"),
     (lambda: OneVsRestClassifier(Perceptron()).fit(np.full((3, 2), np.nan), [0, 1, 2]), "NaN"),
     (lambda: OneVsOneClassifier(Perceptron()).fit(np.ones((3, 2)), [0, 1]), r"shape \(3,\)"),
     (lambda: OneVsOneClassifier(Perceptron(), tie_break="random").fit(np.ones((3, 2)), [0, 1, 2]), "tie_break"),
