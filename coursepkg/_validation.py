@@ -26,6 +26,7 @@ __all__ = [
     "check_bool",
     "check_choice",
     "check_is_fitted",
+    "require_y",
     "as_rng",
 ]
 
@@ -279,6 +280,13 @@ def check_is_fitted(estimator, attribute):
     if not hasattr(estimator, attribute):
         name = type(estimator).__name__
         raise NotFittedError(f"{name} is not fitted yet; call fit(X, y) first")
+
+
+def require_y(estimator, y):
+    """Raise if an estimator's fit got y=None (scikit-learn's wording, with what is expected)."""
+    if y is None:
+        raise ValueError(f"{type(estimator).__name__} requires y to be passed, but the target y is None "
+                         "(y must be an array of shape (n_samples,))")
 
 
 def _validate_X(estimator, X, reset=False, name="X"):

@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 
-from ._validation import (_validate_X, as_1d, as_2d, check_integer, check_is_fitted, check_labels_pm1,
+from ._validation import (_validate_X, require_y, as_1d, as_2d, check_integer, check_is_fitted, check_labels_pm1,
                           check_nonnegative, check_positive, check_real, encode_labels)
 from .kernels import _check_sigma, _rbf, rbf_kernel
 
@@ -167,11 +167,20 @@ class KernelSVM(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.tol = tol
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False  # a binary classifier: scikit-learn's checks use two classes
+        return tags
+
+    def _more_tags(self):  # the same for scikit-learn < 1.6
+        return {"binary_only": True}
+
     def fit(self, X, y):
+        require_y(self, y)
         X = _validate_X(self, X, reset=True)
         self.classes_, y_idx = encode_labels(y, X.shape[0])
         if len(self.classes_) != 2:
-            raise ValueError(f"y must hold exactly 2 classes for KernelSVM (a binary classifier); got "
+            raise ValueError(f"Only binary classification is supported: y must hold exactly 2 classes for KernelSVM; got "
                              f"{len(self.classes_)}: use OneVsRestClassifier(KernelSVM()) for more")
         y_pm = 2.0 * y_idx - 1.0
         sigma = _check_sigma(self.sigma)

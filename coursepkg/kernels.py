@@ -15,7 +15,7 @@ from scipy.linalg import lapack
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from ._scaling import centre_and_scale
-from ._validation import (_validate_X, as_1d, as_2d, check_choice, check_integer, check_is_fitted,
+from ._validation import (_validate_X, require_y, as_1d, as_2d, check_choice, check_integer, check_is_fitted,
                           check_nonnegative, check_positive, check_real)
 from .feature_maps import n_polynomial_features, polynomial_feature_map, rbf_feature_map_1d
 
@@ -378,8 +378,7 @@ class KernelRidge(RegressorMixin, BaseEstimator):
 
     def fit(self, X, y):
         X = _validate_X(self, X, reset=True)
-        if y is None:
-            raise ValueError("y must be an array of targets of shape (n_samples,); got None")
+        require_y(self, y)
         y = as_1d(y, "y", n=X.shape[0])
         lam = check_nonnegative(self.lam, "lam")
         check_choice(self.kernel, "kernel", KERNELS)

@@ -9,7 +9,7 @@ import numbers
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
-from ._validation import (_validate_X, as_2d, as_float_array, as_rng, check_bool, check_choice, check_integer,
+from ._validation import (_validate_X, require_y, as_2d, as_float_array, as_rng, check_bool, check_choice, check_integer,
                           check_is_fitted, check_nonnegative, check_positive, encode_labels)
 from .backprop import loss_and_gradients
 from .mlp import init_params, predict_output
@@ -133,6 +133,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     _loss = "cross_entropy"
 
     def fit(self, X, y):
+        require_y(self, y)
         X = _validate_X(self, X, reset=True)
         self.classes_, codes = encode_labels(y, X.shape[0])  # refuses continuous targets and NaN
         K = len(self.classes_)
@@ -176,8 +177,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
 
     def fit(self, X, y):
         X = _validate_X(self, X, reset=True)
-        if y is None:
-            raise ValueError("y must be an array of targets of shape (n_samples,); got None")
+        require_y(self, y)
         y = as_float_array(y, "y")
         if y.ndim not in (1, 2):
             raise ValueError(f"y must be 1-D (n_samples,) or 2-D (n_samples, n_targets); got shape {y.shape}")

@@ -10,7 +10,7 @@ index** in ``classes_`` wins, as ``numpy.argmax`` returns the first maximum.
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
-from ._validation import _validate_X, as_1d, as_2d, as_float_array, check_choice, check_is_fitted, encode_labels
+from ._validation import _validate_X, require_y, as_1d, as_2d, as_float_array, check_choice, check_is_fitted, encode_labels
 
 __all__ = [
     "linear_scores", "linear_multiclass_predict", "LinearMulticlass", "OneVsRestClassifier",
@@ -126,6 +126,7 @@ def _binary_score(est, X):
 
 
 def _check_Xy(est, X, y):
+    require_y(est, y)
     X = _validate_X(est, X, reset=True)
     classes, y_idx = encode_labels(y, X.shape[0], min_classes=2)
     return X, classes, y_idx

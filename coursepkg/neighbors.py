@@ -12,7 +12,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
 from ._scaling import centre_and_scale
-from ._validation import (_validate_X, as_1d, as_2d, as_float_array, check_choice, check_integer, check_is_fitted,
+from ._validation import (_validate_X, require_y, as_1d, as_2d, as_float_array, check_choice, check_integer, check_is_fitted,
                           encode_labels)
 
 __all__ = [
@@ -285,9 +285,7 @@ class _KNeighborsBase(BaseEstimator):
 
     def _fit(self, X, y):
         X = _validate_X(self, X, reset=True)
-        if y is None:
-            raise ValueError(f"y must be an array of shape ({X.shape[0]},); got None ({type(self).__name__} "
-                             "needs targets)")
+        require_y(self, y)
         _check_metric(self.metric)
         check_integer(self.n_neighbors, "n_neighbors", low=1)
         check_choice(self.weights, "weights", ("uniform", "distance"))

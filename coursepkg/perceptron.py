@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 
 from ._validation import (
-    _validate_X, as_1d, as_2d, as_float_array, as_rng, check_bool, check_integer, check_is_fitted, check_labels_pm1,
+    _validate_X, require_y, as_1d, as_2d, as_float_array, as_rng, check_bool, check_integer, check_is_fitted, check_labels_pm1,
     check_positive, check_real, encode_labels,
 )
 
@@ -189,11 +189,20 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         self.shuffle = shuffle
         self.random_state = random_state
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False  # a binary classifier: scikit-learn's checks use two classes
+        return tags
+
+    def _more_tags(self):  # the same for scikit-learn < 1.6
+        return {"binary_only": True}
+
     def fit(self, X, y):
+        require_y(self, y)
         X = _validate_X(self, X, reset=True)
         self.classes_, y_idx = encode_labels(y, X.shape[0])
         if len(self.classes_) != 2:
-            raise ValueError(f"y must hold exactly 2 classes for Perceptron (a binary classifier); got "
+            raise ValueError(f"Only binary classification is supported: y must hold exactly 2 classes for Perceptron; got "
                              f"{len(self.classes_)}: use OneVsRestClassifier(Perceptron()) for more")
         y_pm = 2 * y_idx - 1
         max_iter = check_integer(self.max_iter, "max_iter", low=1)

@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 
-from ._validation import (_validate_X, as_2d, as_float_array, as_rng, check_integer, check_is_fitted, check_nonnegative,
+from ._validation import (_validate_X, require_y, as_2d, as_float_array, as_rng, check_integer, check_is_fitted, check_nonnegative,
                           check_positive, check_real, encode_labels)
 
 __all__ = [
@@ -305,6 +305,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def fit(self, X, y):
+        require_y(self, y)
         X = _validate_X(self, X, reset=True)
         self.classes_, y_idx = encode_labels(y, X.shape[0])
         lr, max_iter, lam, momentum, tol = _check_softmax_params(self.lr, self.max_iter, self.lam, self.momentum,

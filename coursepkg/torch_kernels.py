@@ -8,7 +8,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 
 from ._torch import torch
 from ._scaling import _pow2_at_least as _pow2
-from ._validation import _validate_X, as_1d, as_2d, check_is_fitted, check_nonnegative
+from ._validation import _validate_X, require_y, as_1d, as_2d, check_is_fitted, check_nonnegative
 from .kernels import _check_condition, _check_sigma
 
 __all__ = ["rbf_kernel_torch", "kernel_ridge_fit_torch", "kernel_ridge_predict_torch", "TorchKernelRidge"]
@@ -146,8 +146,7 @@ class TorchKernelRidge(RegressorMixin, BaseEstimator):
 
     def fit(self, X, y):
         X = _validate_X(self, X, reset=True)
-        if y is None:
-            raise ValueError("y must be an array of targets of shape (n_samples,); got None")
+        require_y(self, y)
         self.alpha_, self.X_fit_ = kernel_ridge_fit_torch(X, y, self.sigma, self.lam, self.device)
         return self
 

@@ -1,9 +1,8 @@
-"""MLPClassifier / MLPRegressor: accuracy on non-linear data, scikit-learn's estimator checks."""
+"""MLPClassifier / MLPRegressor: accuracy on non-linear data, parameter checks."""
 import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.model_selection import train_test_split
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from coursepkg.datasets import load_digits, make_moons
 from coursepkg.mlp import MLPClassifier, MLPRegressor
@@ -37,19 +36,7 @@ def test_regressor_fits_a_smooth_curve():
     assert reg.score(X, y) > 0.97
 
 
-# The course validates input with its own messages (coursepkg._validation) and supports dense
-# real arrays only; the checks below test scikit-learn's own messages and input types.
-NOT_APPLICABLE = {name: "dense real input, the course's own validation messages" for name in (
-    "check_estimators_unfitted", "check_complex_data", "check_dtype_object",
-    "check_estimators_empty_data_messages", "check_estimator_sparse_tag", "check_estimator_sparse_array",
-    "check_estimator_sparse_matrix", "check_requires_y_none", "check_fit2d_predict1d",
-    "check_supervised_y_2d", "check_n_features_in_after_fitting")}
-
-
-@parametrize_with_checks([MLPClassifier(max_iter=5, random_state=0), MLPRegressor(max_iter=60, random_state=0)],
-                         expected_failed_checks=lambda est: NOT_APPLICABLE)
-def test_sklearn_estimator_checks(estimator, check):
-    check(estimator)
+# scikit-learn's estimator checks for both estimators run in tests/test_estimator_checks.py.
 
 
 @pytest.mark.parametrize("params, match", [
