@@ -64,7 +64,11 @@ def sigmoid(z):
     >>> sigmoid([0.0, 1000.0, -1000.0])
     array([0.5, 1. , 0. ])
     """
-    z = _z(z)
+    return _sigmoid(_z(z))
+
+
+def _sigmoid(z):
+    """The one numpy sigmoid of the package, for validated arrays (descent, backprop use it)."""
     e = np.exp(-np.abs(z))  # in (0, 1]: cannot overflow
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 

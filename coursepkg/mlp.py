@@ -89,10 +89,10 @@ def init_params(layer_sizes, rng=None, scale="lecun"):
             std = 1.0 / np.sqrt(s)
         elif scale == "he":
             std = np.sqrt(2.0 / s)
-        elif isinstance(scale, (int, float)) and scale > 0:
+        elif isinstance(scale, (int, float)) and not isinstance(scale, bool) and np.isfinite(scale) and scale > 0:
             std = float(scale)
         else:
-            raise ValueError(f"scale must be 'lecun', 'he' or a positive number; got {scale!r}")
+            raise ValueError(f"scale must be 'lecun', 'he' or a finite positive number; got {scale!r}")
         W = rng.normal(0.0, std, size=(s_next, s))
         Thetas.append(join_theta(W, np.zeros(s_next)))
     return Thetas
