@@ -20,6 +20,7 @@ KERNELS = {
 
 def _kernel_weights(x_train, y_train, x_query, bandwidth, kernel):
     x_train = as_1d(x_train, "x_train")
+    bandwidth = check_positive(bandwidth, "bandwidth")
     y_train = as_1d(y_train, "y_train", n=x_train.shape[0])
     x_query = as_1d(np.atleast_1d(x_query), "x_query")
     bandwidth = check_positive(bandwidth, "bandwidth")
@@ -29,9 +30,12 @@ def _kernel_weights(x_train, y_train, x_query, bandwidth, kernel):
     if kernel == "gaussian":
         # log K = -u^2 / 2, shifted by each row's max: the nearest point gets weight 1, so the weights
         # never all underflow to 0 (far from the data f(x0) is the nearest points' mean, not 0/0)
-        logW = -0.5 * U**2
-        logW -= logW.max(axis=1, keepdims=True)
-        W = np.exp(logW)
+        d = np.abs(U)
+        d_min = d.min(axis=1, keepdims=True)
+        with np.errstate(over="ignore", invalid="ignore"):
+            # -(u^2 - u_min^2) / 2 written as a product: 0 at the nearest point even when u^2 overflows
+            logW = -0.5 * (d - d_min) * (d + d_min)
+        W = np.exp(np.where(np.isnan(logW), -np.inf, logW))
     else:
         W = KERNELS[kernel](U)
     return x_train, y_train, x_query, W
@@ -87,7 +91,10 @@ def local_linear_regression(x_train, y_train, x_query, bandwidth, kernel="gaussi
     array([1., 7.])
     """
     x, y, x0, W = _kernel_weights(x_train, y_train, x_query, bandwidth, kernel)
-    dx = x[None, :] - x0[:, None]
+    with np.errstate(over="ignore", invalid="ignore"):
+        # (x_i - x0) / h: a is unchanged by this common scale and the sums cannot overflow; points of
+        # weight 0 contribute nothing (not 0 * inf)
+        dx = np.where(W > 0, (x[None, :] - x0[:, None]) / bandwidth, 0.0)
     S0, S1, S2 = W.sum(axis=1), (W * dx).sum(axis=1), (W * dx**2).sum(axis=1)
     T0, T1 = W @ y, (W * dx) @ y
     det = S0 * S2 - S1**2

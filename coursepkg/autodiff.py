@@ -123,20 +123,20 @@ class Value:
         try:
             return Value(self.data ** k, (self,), (k * self.data ** (k - 1),), f"^{k:g}")
         except OverflowError:
-            raise ValueError(f"{self.data:g} ** {k:g} overflows float64 (largest ~1.8e308)") from None
+            raise ValueError(f"x ** k overflows float64 (largest ~1.8e308) for x = {self.data:g}, k = {k:g}") from None
 
     # -- functions ----------------------------------------------------------------------------
     def exp(self):
         try:
             e = math.exp(self.data)
         except OverflowError:
-            raise ValueError(f"exp({self.data:g}) overflows float64 (largest ~1.8e308): the argument must be "
-                             "<= 709.78") from None
+            raise ValueError(f"exp(x) overflows float64 (largest ~1.8e308): x must be <= 709.78; got "
+                             f"x = {self.data:g}") from None
         return Value._node(e, (self,), (e,), "exp")
 
     def ln(self):
         if self.data <= 0:
-            raise ValueError(f"ln needs a positive argument; got {self.data:g}")
+            raise ValueError(f"ln needs a positive argument: x must be > 0; got x = {self.data:g}")
         return Value._node(math.log(self.data), (self,), (1.0 / self.data,), "ln")
 
     def sin(self):
@@ -191,7 +191,9 @@ def _lift(x, name):
     if isinstance(x, Value):
         return x
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{name} needs a Value or a real number; got {type(x).__name__}")
+        raise TypeError(f"x must be a Value or a real number (the argument of {name}); got {type(x).__name__}")
+    if not math.isfinite(x):
+        raise ValueError(f"x must be a finite number (the argument of {name}); got {x!r}")
     return Value(x)
 
 

@@ -15,8 +15,8 @@ from collections import namedtuple
 
 import numpy as np
 
-from ._validation import as_1d, as_2d, check_nonnegative
-from .activations import get_activation
+from ._validation import as_1d, as_2d, as_float_array, check_choice, check_nonnegative
+from .activations import ACTIVATIONS, get_activation
 from .mlp import _check_thetas, add_bias, forward
 from .softmax import log_softmax, softmax
 
@@ -29,8 +29,8 @@ BackwardResult.__doc__ = "Gradients dL/dTheta^(1..L-1) and deltas delta^(2..L) o
 
 
 def _check_loss(loss, output):
-    if loss not in LOSSES:
-        raise ValueError(f"loss must be one of {list(LOSSES)}; got {loss!r}")
+    check_choice(loss, "loss", LOSSES)
+    check_choice(output, "output", sorted(ACTIVATIONS) + ["softmax"])
     if loss == "cross_entropy" and output not in ("sigmoid", "softmax"):
         raise ValueError(f"loss='cross_entropy' needs output 'sigmoid' or 'softmax'; got output={output!r}")
     if loss == "squared" and output == "softmax":
@@ -66,6 +66,10 @@ def output_delta(a_L, z_L, y, loss="cross_entropy", output="sigmoid"):
     array([-0.2])
     """
     _check_loss(loss, output)
+    a_L, z_L, y = as_float_array(a_L, "a_L"), as_float_array(z_L, "z_L"), as_float_array(y, "y")
+    if not (a_L.shape == z_L.shape == y.shape) or a_L.ndim not in (1, 2) or a_L.size == 0:
+        raise ValueError(f"a_L, z_L and y must be non-empty arrays of one shape, (s_L,) or (n, s_L); got "
+                         f"{a_L.shape}, {z_L.shape} and {y.shape}")
     if loss == "cross_entropy":
         return a_L - y
     return (a_L - y) * get_activation(output)[1](z_L)
@@ -105,6 +109,7 @@ def backward(Thetas, x, y, hidden="sigmoid", output="sigmoid", loss="cross_entro
     y = as_1d(y, "y", None)
     if y.shape != cache.a[-1].shape:
         raise ValueError(f"y must have shape {cache.a[-1].shape} to match the output layer; got {y.shape}")
+    check_choice(hidden, "hidden", sorted(ACTIVATIONS))
     dg = get_activation(hidden)[1]
     delta = output_delta(cache.a[-1], cache.z[-1], y, loss, output)
     deltas, grads = [delta], []
@@ -118,7 +123,7 @@ def backward(Thetas, x, y, hidden="sigmoid", output="sigmoid", loss="cross_entro
 
 
 def _encode_targets(Y, n, s_L):
-    Y = np.asarray(Y, dtype=float)
+    Y = as_float_array(Y, "Y")
     if Y.ndim == 1 and s_L == 1:
         Y = Y[:, None]
     Y = as_2d(Y, "Y")
@@ -191,6 +196,7 @@ def loss_and_gradients(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="c
     Thetas = _check_thetas(Thetas, X.shape[1])
     _check_loss(loss, output)
     alpha = check_nonnegative(alpha, "alpha")
+    check_choice(hidden, "hidden", sorted(ACTIVATIONS))
     g, dg = get_activation(hidden)
     n = X.shape[0]
     Y = _encode_targets(Y, n, Thetas[-1].shape[0])

@@ -13,7 +13,8 @@ import numbers
 import numpy as np
 from sklearn.base import clone
 
-from ._validation import as_1d, as_2d, as_float_array, as_rng, check_consistent_length, check_positive, check_positive_int
+from ._validation import (as_1d, as_2d, as_float_array, as_rng, check_consistent_length, check_positive,
+                          check_positive_int, check_real)
 from .kernels import KernelRidge, _check_condition, rbf_kernel
 
 __all__ = ["bootstrap_indices", "percentile_interval", "bootstrap_statistic", "kernel_ridge_many",
@@ -182,8 +183,8 @@ def kernel_ridge_many(X, y, X_grid, idx, sigma=1.0, lam=1e-3, progress=False):
     if idx.min() < 0 or idx.max() >= n:
         raise ValueError(f"idx must hold indices in [0, {n - 1}]; got values in [{idx.min()}, {idx.max()}]")
     sigma = check_positive(sigma, "sigma")
-    lam = float(lam)
-    if not np.isfinite(lam) or lam <= 0:
+    lam = check_real(lam, "lam")
+    if lam <= 0:
         raise ValueError(f"lam must be a finite number > 0 for bootstrap fits (repeated points); got {lam!r}")
     K = rbf_kernel(X, None, sigma)
     K_grid = rbf_kernel(X, X_grid, sigma)            # (n, m)
@@ -348,4 +349,6 @@ def binomial_tolerance(p, n_experiments, z=4.0):
     0.015
     """
     n_experiments = check_positive_int(n_experiments, "n_experiments")
+    p = check_real(p, "p", 0, 1)
+    z = check_real(z, "z", 0)
     return float(z * np.sqrt(p * (1.0 - p) / n_experiments))

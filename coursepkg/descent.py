@@ -40,8 +40,9 @@ def logistic_loss(theta, X, y, lam=0.0):
     """
     theta, X, y = _check_xy(theta, X, y, lam)
     z = X @ theta
-    # log(1 + e^z) - y z, written to stay finite for large |z|
-    return float(np.mean(np.logaddexp(0.0, z) - y * z) + 0.5 * lam * theta @ theta)
+    # log(1 + e^z) - y z = log(1 + e^{-z}) for y = 1 and log(1 + e^z) for y = 0: no inf - inf
+    with np.errstate(over="ignore"):
+        return float(np.mean(np.logaddexp(0.0, np.where(y == 1, -z, z))) + 0.5 * lam * theta @ theta)
 
 
 def logistic_gradient(theta, X, y, lam=0.0):
@@ -112,8 +113,13 @@ def newton_method(grad, hess, theta0, n_steps, tol=0.0):
     tol = check_nonnegative(tol, "tol")
     path = [theta.copy()]
     for t in range(n_steps):
+        H, g = np.asarray(hess(theta), dtype=float), np.asarray(grad(theta), dtype=float)
+        d = theta.shape[0]
+        if H.shape != (d, d) or g.shape != (d,):
+            raise ValueError(f"hess must return shape ({d}, {d}) and grad shape ({d},) for theta0 of shape ({d},); "
+                             f"got {H.shape} and {g.shape}")
         try:
-            step = np.linalg.solve(np.asarray(hess(theta), dtype=float), np.asarray(grad(theta), dtype=float))
+            step = np.linalg.solve(H, g)
         except np.linalg.LinAlgError as exc:
             raise ValueError(f"the Hessian is singular at step {t} (theta = {theta}); Newton's method has "
                              "diverged or the loss is flat there: start closer to the minimum") from exc

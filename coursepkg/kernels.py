@@ -108,7 +108,7 @@ def squared_distances(X, Y=None):
     X, Y = _pair(X, Y)
     D, s = _scaled_squared_distances(X, Y)
     with np.errstate(over="ignore"):
-        D *= s * s
+        D *= np.square(np.float64(s))
     return D
 
 
@@ -195,7 +195,7 @@ def _rbf(X, Y, sigma):
     """
     K, s = _scaled_squared_distances(X, Y)
     with np.errstate(over="ignore"):
-        c = 0.5 * (s / sigma) ** 2
+        c = 0.5 * np.square(np.float64(s) / sigma)  # numpy: +inf on overflow, where Python's ** raises
     if np.isfinite(c):
         K *= -c
         np.exp(K, out=K)

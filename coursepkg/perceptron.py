@@ -274,6 +274,26 @@ def two_layer_perceptron(X, hidden, output):
     array([-1.,  1.,  1., -1.])
     """
     X = as_2d(X)
-    H = np.column_stack([perceptron_predict(X, w, b) for w, b in hidden])
-    w_out, b_out = output
-    return perceptron_predict(H, w_out, b_out)
+    if not isinstance(hidden, (list, tuple)) or len(hidden) == 0:
+        raise ValueError(f"hidden must be a non-empty list of (w, b) pairs; got {type(hidden).__name__}")
+    units = [_unit(unit, f"hidden[{i}]") for i, unit in enumerate(hidden)]
+    H = np.column_stack([_predict(X, w, b, name) for (w, b), name in zip(units, (f"hidden[{i}]" for i in range(len(units))))])
+    w_out, b_out = _unit(output, "output")
+    return _predict(H, w_out, b_out, "output")
+
+
+def _unit(unit, name):
+    """(w, b) of one perceptron, checked under ``name``."""
+    if not isinstance(unit, (list, tuple)) or len(unit) != 2:
+        raise ValueError(f"{name} must be a pair (w, b); got {type(unit).__name__}")
+    w, b = unit
+    try:
+        return as_1d(w, "w"), check_real(b, "b")
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
+
+
+def _predict(X, w, b, name):
+    if w.shape[0] != X.shape[1]:
+        raise ValueError(f"{name}: w must have shape ({X.shape[1]},) to read its inputs; got {w.shape}")
+    return perceptron_predict(X, w, b)

@@ -127,8 +127,9 @@ def onehot(y, C):
     array([[0., 0., 1.],
            [1., 0., 0.]])
     """
+    C = check_integer(C, "C", low=1)
     y = check_class_labels(y, C)
-    Y = np.zeros((y.shape[0], int(C)))
+    Y = np.zeros((y.shape[0], C))
     Y[np.arange(y.shape[0]), y] = 1.0
     return Y
 

@@ -6,7 +6,7 @@ rounding. Only this module (with ``torch_utils`` and the other ``torch_*`` modul
 import numpy as np
 
 from ._torch import torch
-from ._validation import as_1d, as_2d, check_positive_int
+from ._validation import as_1d, as_2d, check_positive_int, check_real
 from .bootstrap import bootstrap_indices
 from .kernels import _check_condition, _check_sigma
 from .torch_kernels import _rbf_torch
@@ -50,8 +50,8 @@ def kernel_ridge_many_torch(X, y, X_grid, idx, sigma=1.0, lam=1e-3, device=None,
     y = as_1d(y, "y", n=X.shape[0])
     X_grid = as_2d(X_grid, "X_grid", n_features=X.shape[1])
     sigma = _check_sigma(sigma)
-    lam = float(lam)
-    if not np.isfinite(lam) or lam <= 0:
+    lam = check_real(lam, "lam")
+    if lam <= 0:
         raise ValueError(f"lam must be a finite number > 0 for bootstrap fits (repeated points); got {lam!r}")
     idx = np.asarray(idx)
     n = X.shape[0]

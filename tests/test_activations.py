@@ -162,7 +162,7 @@ def test_saturation_values():
 
 @pytest.mark.parametrize("bad", ["Sigmoid", "softmax", "", None, ["relu"]])
 def test_unknown_activation_name(bad):
-    with pytest.raises(ValueError, match="activation must be one of"):
+    with pytest.raises(ValueError, match="name must be an activation, one of"):
         get_activation(bad)
 
 

@@ -137,7 +137,7 @@ def test_bootstrap_samples_only_hold_training_points(n, B):
     (lambda: percentile_interval(np.ones(5), level=1.0), r"level must be a number in \(0, 1\)"),
     (lambda: percentile_interval(np.ones(5), level=0), r"level must be a number in \(0, 1\)"),
     (lambda: percentile_interval(np.ones((0, 3))), "B >= 1"),
-    (lambda: bootstrap_statistic(np.array([])), "at least one value"),
+    (lambda: bootstrap_statistic(np.array([])), "x must have at least one entry"),
     (lambda: bootstrap_predictions(np.ones((0, 1)), np.ones(0), GRID, KernelRidge()), "at least one row"),
     (lambda: bootstrap_predictions(np.ones((3, 1)), np.ones(4), GRID, KernelRidge()), "same number of rows"),
     (lambda: bootstrap_predictions(np.ones((3, 1)), np.ones(3), GRID, KernelRidge(), B=0), "B must be"),

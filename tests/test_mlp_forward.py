@@ -244,16 +244,16 @@ def test_forward_batch_bad_input(Thetas, X, message):
     (np.ones((1, 3)), {}, "1-D"),
     (np.ones(2), {}, "inputs"),
     (np.array([np.nan, 0.0, 0.0]), {}, "NaN"),
-    (np.ones(3), {"hidden": "swish"}, "activation must be one of"),
-    (np.ones(3), {"output": "argmax"}, "activation must be one of"),
+    (np.ones(3), {"hidden": "swish"}, "hidden must be one of"),
+    (np.ones(3), {"output": "argmax"}, "output must be one of"),
 ])
 def test_forward_bad_input(x, kwargs, message):
     with pytest.raises(ValueError, match=message):
         forward(GOOD, x, **kwargs)
 
 
-@pytest.mark.parametrize("sizes, message", [([5], "at least 2"), ([3, 0, 1], "positive integer"),
-                                            ([3, 2.5], "positive integer"), ([3, -1], "positive integer")])
+@pytest.mark.parametrize("sizes, message", [([5], "at least 2"), ([3, 0, 1], r"layer_sizes\[1\] must be an integer >= 1"),
+                                            ([3, 2.5], r"layer_sizes\[1\] must be an integer >= 1"), ([3, -1], r"layer_sizes\[1\] must be an integer >= 1")])
 def test_bad_layer_sizes(sizes, message):
     with pytest.raises(ValueError, match=message):
         count_parameters(sizes)
@@ -268,7 +268,7 @@ def test_bad_init_scale(scale):
 
 
 def test_thetas_from_weights_checks_bias_length():
-    with pytest.raises(ValueError, match="b must have shape"):
+    with pytest.raises(ValueError, match=r"biases\[0\] must have shape"):
         thetas_from_weights([np.ones((4, 3))], [np.ones(3)])
 
 
