@@ -120,6 +120,7 @@ def cover_hart_bound(bayes_error, n_classes=2):
         raise ValueError(f"n_classes must be an integer >= 2; got {n_classes!r}")
     R = check_real(bayes_error, "bayes_error")
     if not 0 <= R <= 1 - 1 / n_classes:
-        raise ValueError(f"bayes_error must lie in [0, 1 - 1/n_classes] = [0, {1 - 1 / n_classes:.4g}]; got {bayes_error!r}")
+        raise ValueError(f"bayes_error must lie in [0, 1 - 1/n_classes] = [0, {1 - 1 / n_classes:.4g}]; "
+                         f"got {bayes_error!r}")
     K = n_classes
     return R * (2 - K * R / (K - 1))

@@ -313,7 +313,7 @@ def _validate_X(estimator, X, reset=False, name="X"):
     return X
 
 
-def as_rng(rng):
+def as_rng(rng, name="rng"):
     """Turn ``rng`` (a Generator, an int seed or None) into a ``numpy.random.Generator``.
 
     Examples
@@ -324,7 +324,7 @@ def as_rng(rng):
     if isinstance(rng, np.random.Generator):
         return rng
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng < 0:
-        raise ValueError(f"rng must be a numpy Generator, an int seed >= 0 or None; got {rng!r}")
+        raise ValueError(f"{name} must be a numpy Generator, an int seed >= 0 or None; got {rng!r}")
     if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
         return np.random.default_rng(rng)
-    raise TypeError(f"rng must be a numpy Generator, an int seed >= 0 or None; got {type(rng).__name__}")
+    raise TypeError(f"{name} must be a numpy Generator, an int seed >= 0 or None; got {type(rng).__name__}")

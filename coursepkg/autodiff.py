@@ -311,7 +311,8 @@ def trace(f, *inputs):
     Notes
     -----
     Numbering as in the lecture: the n inputs are v_{1-n}, ..., v_0 and the intermediates
-    v_1, ..., v_m by depth in the graph (ties in the order the program computed them); y = v_m. Constants are not numbered.
+    v_1, ..., v_m by depth in the graph (ties in the order the program computed them); y = v_m.
+    Constants are not numbered.
     The adjoint rows read vbar_i = sum over the children j of vbar_j * dv_j/dv_i.
 
     Examples

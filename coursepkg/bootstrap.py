@@ -13,8 +13,16 @@ import numbers
 import numpy as np
 from sklearn.base import clone
 
-from ._validation import (as_1d, as_2d, as_float_array, as_rng, check_consistent_length, check_positive,
-                          check_positive_int, check_real)
+from ._validation import (
+    as_1d,
+    as_2d,
+    as_float_array,
+    as_rng,
+    check_consistent_length,
+    check_positive,
+    check_positive_int,
+    check_real,
+)
 from .kernels import KernelRidge, _check_condition, rbf_kernel
 
 __all__ = ["bootstrap_indices", "percentile_interval", "bootstrap_statistic", "kernel_ridge_many",

@@ -12,8 +12,15 @@ The lectures' update theta_j <- theta_j - alpha sum_i (h_i - y_i) x_ij is gradie
 """
 import numpy as np
 
-from ._validation import (as_1d, as_2d, as_rng, check_consistent_length, check_integer, check_nonnegative,
-                          check_positive_int)
+from ._validation import (
+    as_1d,
+    as_2d,
+    as_rng,
+    check_consistent_length,
+    check_integer,
+    check_nonnegative,
+    check_positive_int,
+)
 from .activations import _sigmoid
 
 __all__ = ["logistic_loss", "logistic_gradient", "logistic_hessian", "gradient_descent", "newton_method", "sgd_path"]

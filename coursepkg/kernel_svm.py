@@ -10,9 +10,20 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 
-from ._validation import (_validate_X, require_y, as_1d, as_2d, check_integer, check_is_fitted, check_labels_pm1,
-                          check_nonnegative, check_positive, check_real, encode_labels)
-from .kernels import _check_sigma, _rbf, rbf_kernel
+from ._validation import (
+    _validate_X,
+    as_1d,
+    as_2d,
+    check_integer,
+    check_is_fitted,
+    check_labels_pm1,
+    check_nonnegative,
+    check_positive,
+    check_real,
+    encode_labels,
+    require_y,
+)
+from .kernels import _check_sigma, _rbf
 
 __all__ = ["kernel_svm_loss", "kernel_svm_subgradient", "kernel_svm_step", "KernelSVM"]
 
@@ -180,7 +191,8 @@ class KernelSVM(ClassifierMixin, BaseEstimator):
         X = _validate_X(self, X, reset=True)
         self.classes_, y_idx = encode_labels(y, X.shape[0])
         if len(self.classes_) != 2:
-            raise ValueError(f"Only binary classification is supported: y must hold exactly 2 classes for KernelSVM; got "
+            raise ValueError(f"Only binary classification is supported: y must hold exactly 2 classes for KernelSVM; "
+                             f"got "
                              f"{len(self.classes_)}: use OneVsRestClassifier(KernelSVM()) for more")
         y_pm = 2.0 * y_idx - 1.0
         sigma = _check_sigma(self.sigma)

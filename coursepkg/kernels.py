@@ -15,8 +15,18 @@ from scipy.linalg import lapack
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from ._scaling import centre_and_scale
-from ._validation import (_validate_X, require_y, as_1d, as_2d, check_choice, check_integer, check_is_fitted,
-                          check_nonnegative, check_positive, check_real)
+from ._validation import (
+    _validate_X,
+    as_1d,
+    as_2d,
+    check_choice,
+    check_integer,
+    check_is_fitted,
+    check_nonnegative,
+    check_positive,
+    check_real,
+    require_y,
+)
 from .feature_maps import n_polynomial_features, polynomial_feature_map, rbf_feature_map_1d
 
 __all__ = [

@@ -15,7 +15,7 @@ and the identity d(z^T z)/dz = 2 z.
 """
 import numpy as np
 
-from ._validation import as_1d, as_2d, as_float_array, check_real
+from ._validation import as_1d, as_2d, check_real
 
 __all__ = ["affine_of_tanh", "affine_of_square", "squared_norm_affine"]
 

@@ -13,7 +13,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ._validation import as_1d, as_2d, as_float_array, as_rng, check_choice, check_integer, check_positive_int
+from ._validation import as_1d, as_2d, as_float_array, as_rng, check_choice, check_integer
 from .activations import ACTIVATIONS, get_activation
 from .softmax import softmax
 
@@ -87,6 +87,9 @@ def init_params(layer_sizes, rng=None, scale="lecun"):
     """
     sizes = _check_layer_sizes(layer_sizes)
     rng = as_rng(rng)
+    if not (isinstance(scale, str) and scale in ("lecun", "he")) and not (
+            isinstance(scale, (int, float)) and not isinstance(scale, bool) and np.isfinite(scale) and scale > 0):
+        raise ValueError(f"scale must be 'lecun', 'he' or a finite positive number; got {scale!r}")
     Thetas = []
     for s, s_next in zip(sizes[:-1], sizes[1:]):
         if scale == "lecun":
@@ -174,7 +177,8 @@ def _check_thetas(Thetas, n_inputs):
     s = n_inputs
     for i, T in enumerate(Thetas):
         if T.shape[1] != s + 1:
-            raise ValueError(f"Thetas[{i}] must have shape (s_next, {s + 1}) to take {s} inputs plus the bias; got {T.shape}")
+            raise ValueError(f"Thetas[{i}] must have shape (s_next, {s + 1}) to take {s} inputs plus the bias; "
+                             f"got {T.shape}")
         s = T.shape[0]
     return Thetas
 

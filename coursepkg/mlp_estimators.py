@@ -9,8 +9,20 @@ import numbers
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
-from ._validation import (_validate_X, require_y, as_2d, as_float_array, as_rng, check_bool, check_choice, check_integer,
-                          check_is_fitted, check_nonnegative, check_positive, encode_labels)
+from ._validation import (
+    _validate_X,
+    as_2d,
+    as_float_array,
+    as_rng,
+    check_bool,
+    check_choice,
+    check_integer,
+    check_is_fitted,
+    check_nonnegative,
+    check_positive,
+    encode_labels,
+    require_y,
+)
 from .backprop import loss_and_gradients
 from .mlp import init_params, predict_output
 
@@ -52,7 +64,7 @@ class _BaseMLP(BaseEstimator):
         from tqdm.auto import tqdm
 
         sizes = self._check_params()
-        rng = as_rng(self.random_state)
+        rng = as_rng(self.random_state, "random_state")
         scale = "he" if self.activation == "relu" else "lecun"
         Thetas = init_params([X.shape[1], *sizes, Y.shape[1]], rng=rng, scale=scale)
         n, batch = len(X), min(self.batch_size, len(X))
@@ -64,8 +76,12 @@ class _BaseMLP(BaseEstimator):
             for start in range(0, n, batch):
                 idx = order[start:start + batch]
                 with np.errstate(over="ignore", invalid="ignore"):
-                    J, grads = loss_and_gradients(Thetas, X[idx], Y[idx], hidden=self.activation, output=output,
-                                                  loss=self._loss, alpha=self.lam)
+                    try:
+                        J, grads = loss_and_gradients(Thetas, X[idx], Y[idx], hidden=self.activation,
+                                                      output=output, loss=self._loss, alpha=self.lam)
+                    except ValueError as exc:  # an overflow inside the forward pass
+                        raise ValueError(f"training diverged (the forward pass overflowed: {exc}); lower lr "
+                                         f"(now {self.lr}) or scale the features X") from exc
                 for Theta, G in zip(Thetas, grads):
                     G *= self.lr     # in place: Theta <- Theta - eta G, no temporaries
                     Theta -= G
@@ -82,7 +98,12 @@ class _BaseMLP(BaseEstimator):
     def _output(self, X, output):
         check_is_fitted(self, "coefs_")
         X = _validate_X(self, X)
-        return predict_output(self.coefs_, X, hidden=self.activation, output=output)
+        with np.errstate(over="ignore", invalid="ignore"):
+            try:
+                return predict_output(self.coefs_, X, hidden=self.activation, output=output)
+            except ValueError as exc:
+                raise ValueError(f"the forward pass on X overflowed ({exc}): X is too large for the learned "
+                                 "weights; scale X as the training data were scaled") from exc
 
 
 class MLPClassifier(ClassifierMixin, _BaseMLP):

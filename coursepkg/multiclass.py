@@ -10,7 +10,16 @@ index** in ``classes_`` wins, as ``numpy.argmax`` returns the first maximum.
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
-from ._validation import _validate_X, require_y, as_1d, as_2d, as_float_array, check_choice, check_is_fitted, encode_labels
+from ._validation import (
+    _validate_X,
+    as_1d,
+    as_2d,
+    as_float_array,
+    check_choice,
+    check_is_fitted,
+    encode_labels,
+    require_y,
+)
 
 __all__ = [
     "linear_scores", "linear_multiclass_predict", "LinearMulticlass", "OneVsRestClassifier",
@@ -125,7 +134,15 @@ def _binary_score(est, X):
     raise ValueError(f"{type(est).__name__} has neither decision_function nor predict_proba")
 
 
+def _check_binary_estimator(estimator):
+    if not (hasattr(estimator, "fit") and hasattr(estimator, "get_params")
+            and (hasattr(estimator, "decision_function") or hasattr(estimator, "predict_proba"))):
+        raise ValueError("estimator must be a binary classifier with fit and decision_function (or predict_proba), "
+                         f"e.g. Perceptron(); got {type(estimator).__name__}")
+
+
 def _check_Xy(est, X, y):
+    _check_binary_estimator(est.estimator)
     require_y(est, y)
     X = _validate_X(est, X, reset=True)
     classes, y_idx = encode_labels(y, X.shape[0], min_classes=2)

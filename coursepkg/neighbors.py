@@ -12,8 +12,17 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
 from ._scaling import centre_and_scale
-from ._validation import (_validate_X, require_y, as_1d, as_2d, as_float_array, check_choice, check_integer, check_is_fitted,
-                          encode_labels)
+from ._validation import (
+    _validate_X,
+    as_1d,
+    as_2d,
+    as_float_array,
+    check_choice,
+    check_integer,
+    check_is_fitted,
+    encode_labels,
+    require_y,
+)
 
 __all__ = [
     "METRICS", "pairwise_distances", "kneighbors", "KNeighborsClassifier", "KNeighborsRegressor",
@@ -45,12 +54,12 @@ def _mahalanobis_factor(A, VI):
     p = A.shape[1]
     if VI is None:
         if A.shape[0] <= p:
-            raise ValueError(f"cannot estimate a {p}x{p} covariance from {A.shape[0]} rows; "
+            raise ValueError(f"cannot estimate a {p}x{p} covariance from {A.shape[0]} training rows (X); "
                              "it is singular: pass VI (the inverse covariance) instead")
         cov = np.atleast_2d(np.cov(A, rowvar=False))
         if np.linalg.matrix_rank(cov) < p:
-            raise ValueError("the covariance estimated from A is singular (some features are linearly "
-                             "dependent); pass VI (the inverse covariance) instead")
+            raise ValueError("the covariance estimated from the training points (X) is singular (some features "
+                             "are linearly dependent); pass VI (the inverse covariance) instead")
         VI = np.linalg.inv(cov)
     VI = as_float_array(VI, "VI")
     if VI.shape != (p, p):
@@ -162,7 +171,8 @@ def pairwise_distances(A, B, metric="euclidean", VI=None, working_memory=None):
     -----
     Euclidean uses ||a - b||^2 = ||a||^2 - 2 a^T b + ||b||^2 (one matrix product), clipped at 0
     before the square root, on points centred on B's mean and rescaled by a power of two, so it is
-    accurate away from the origin (1e8 + 0.9 vs 1e8 + 1: 0.1) and at magnitudes 1e-300 to 1e300. Mahalanobis factors VI = L L^T (Cholesky) and returns ||(a - b) L||,
+    accurate away from the origin (1e8 + 0.9 vs 1e8 + 1: 0.1) and at magnitudes 1e-300 to 1e300.
+    Mahalanobis factors VI = L L^T (Cholesky) and returns ||(a - b) L||,
     a true distance (with the square root). Symbols: a_i <-> ``A[i]``, b_j <-> ``B[j]``.
 
     Examples
@@ -180,8 +190,8 @@ def pairwise_distances(A, B, metric="euclidean", VI=None, working_memory=None):
     B = as_2d(B, "B", n_features=A.shape[1])
     D = np.empty((A.shape[0], B.shape[0]))
     s = 1.0
-    for _, _, s, _ in _chunks(A, B, metric, VI, working_memory, out=lambda start, stop: D[start:stop]):
-        pass
+    for chunk in _chunks(A, B, metric, VI, working_memory, out=lambda start, stop: D[start:stop]):
+        s = chunk[2]
     if s != 1.0:
         with np.errstate(over="ignore"):  # beyond 1.8e308 a distance is +inf
             D *= s
@@ -293,14 +303,13 @@ class _KNeighborsBase(BaseEstimator):
             check_integer(self.working_memory, "working_memory", low=1)
         if self.n_neighbors > X.shape[0]:
             raise ValueError(f"n_neighbors must be <= n_samples = {X.shape[0]}; got {self.n_neighbors}")
-        self.VI_ = None
+        self.VI_ = None  # None with "mahalanobis": estimated from the training set at every query
         if self.metric == "mahalanobis":
-            VI = self.VI
-            if VI is None:  # estimate from the training data, as scikit-learn users usually do
-                _mahalanobis_factor(X, None)
-                VI = np.linalg.inv(np.atleast_2d(np.cov(X, rowvar=False)))
-            _mahalanobis_factor(X, VI)
-            self.VI_ = np.asarray(VI, dtype=float)
+            if self.VI is None:  # checked now, on the scaled training set that kneighbors will use
+                _mahalanobis_factor(centre_and_scale(X, X)[1], None)
+            else:
+                _mahalanobis_factor(X, self.VI)
+                self.VI_ = as_float_array(self.VI, "VI")
         self.X_fit_ = X
         return X
 

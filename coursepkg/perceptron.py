@@ -10,8 +10,19 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 
 from ._validation import (
-    _validate_X, require_y, as_1d, as_2d, as_float_array, as_rng, check_bool, check_integer, check_is_fitted, check_labels_pm1,
-    check_positive, check_real, encode_labels,
+    _validate_X,
+    as_1d,
+    as_2d,
+    as_float_array,
+    as_rng,
+    check_bool,
+    check_integer,
+    check_is_fitted,
+    check_labels_pm1,
+    check_positive,
+    check_real,
+    encode_labels,
+    require_y,
 )
 
 __all__ = [
@@ -202,13 +213,14 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         X = _validate_X(self, X, reset=True)
         self.classes_, y_idx = encode_labels(y, X.shape[0])
         if len(self.classes_) != 2:
-            raise ValueError(f"Only binary classification is supported: y must hold exactly 2 classes for Perceptron; got "
+            raise ValueError(f"Only binary classification is supported: y must hold exactly 2 classes for Perceptron; "
+                             f"got "
                              f"{len(self.classes_)}: use OneVsRestClassifier(Perceptron()) for more")
         y_pm = 2 * y_idx - 1
         max_iter = check_integer(self.max_iter, "max_iter", low=1)
         lr = check_positive(self.lr, "lr")
         shuffle = check_bool(self.shuffle, "shuffle")
-        rng = as_rng(self.random_state)
+        rng = as_rng(self.random_state, "random_state")
         w, b = np.zeros(X.shape[1]), 0.0
         self.mistakes_ = []
         for _ in range(max_iter):
@@ -277,7 +289,7 @@ def two_layer_perceptron(X, hidden, output):
     if not isinstance(hidden, (list, tuple)) or len(hidden) == 0:
         raise ValueError(f"hidden must be a non-empty list of (w, b) pairs; got {type(hidden).__name__}")
     units = [_unit(unit, f"hidden[{i}]") for i, unit in enumerate(hidden)]
-    H = np.column_stack([_predict(X, w, b, name) for (w, b), name in zip(units, (f"hidden[{i}]" for i in range(len(units))))])
+    H = np.column_stack([_predict(X, w, b, f"hidden[{i}]") for i, (w, b) in enumerate(units)])
     w_out, b_out = _unit(output, "output")
     return _predict(H, w_out, b_out, "output")
 

@@ -6,7 +6,16 @@ import copy
 
 import numpy as np
 
-from ._validation import as_1d, as_2d, as_float_array, as_rng, check_bool, check_nonnegative, check_positive_int, check_real
+from ._validation import (
+    as_1d,
+    as_2d,
+    as_float_array,
+    as_rng,
+    check_bool,
+    check_nonnegative,
+    check_positive_int,
+    check_real,
+)
 
 __all__ = ["dropout", "batchnorm_forward", "batchnorm_backward", "EarlyStopping"]
 
@@ -14,9 +23,9 @@ __all__ = ["dropout", "batchnorm_forward", "batchnorm_backward", "EarlyStopping"
 def dropout(X, p=0.5, train=True, rng=None):
     """Inverted dropout: zero each entry with probability p and scale survivors by 1 / (1 - p).
 
-    ``p`` in [0, 1), ``train`` a bool. Returns ``(out, mask)``. In evaluation (``train=False``) it is the identity, and because of the
-    1 / (1 - p) scaling E[out] = X during training too, so nothing changes between the two modes
-    on average.
+    ``p`` in [0, 1), ``train`` a bool. Returns ``(out, mask)``. In evaluation (``train=False``) it is
+    the identity, and because of the 1 / (1 - p) scaling E[out] = X during training too, so nothing
+    changes between the two modes on average.
 
     Examples
     --------
@@ -59,8 +68,10 @@ def batchnorm_forward(X, gamma, beta, running_mean=None, running_var=None, train
     """
     X = as_2d(X)
     d = X.shape[1]
-    gamma = np.broadcast_to(as_float_array(gamma, "gamma"), (d,)) if np.ndim(gamma) == 0 else as_float_array(gamma, "gamma")
-    beta = np.broadcast_to(as_float_array(beta, "beta"), (d,)) if np.ndim(beta) == 0 else as_float_array(beta, "beta")
+    gamma = as_float_array(gamma, "gamma")
+    gamma = np.broadcast_to(gamma, (d,)) if gamma.ndim == 0 else gamma
+    beta = as_float_array(beta, "beta")
+    beta = np.broadcast_to(beta, (d,)) if beta.ndim == 0 else beta
     for name, a in (("gamma", gamma), ("beta", beta)):
         if a.shape != (d,):
             raise ValueError(f"{name} must have shape ({d},) to match X; got {a.shape}")

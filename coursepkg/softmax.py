@@ -10,8 +10,18 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 
-from ._validation import (_validate_X, require_y, as_2d, as_float_array, as_rng, check_integer, check_is_fitted, check_nonnegative,
-                          check_positive, check_real, encode_labels)
+from ._validation import (
+    _validate_X,
+    as_float_array,
+    as_rng,
+    check_integer,
+    check_is_fitted,
+    check_nonnegative,
+    check_positive,
+    check_real,
+    encode_labels,
+    require_y,
+)
 
 __all__ = [
     "logsumexp", "softmax", "log_softmax", "onehot", "check_class_labels", "cross_entropy",
@@ -104,7 +114,8 @@ def check_class_labels(y, C=None, name="y", n=None):
     if n is not None and y.shape[0] != n:
         raise ValueError(f"{name} must have shape ({n},) to match the logits; got {y.shape}")
     if np.any(y != np.round(y)):
-        raise ValueError(f"{name} must hold integer labels; got non-integer values {sorted(set(y[y != np.round(y)].tolist()))[:6]}")
+        shown = sorted(set(y[y != np.round(y)].tolist()))[:6]
+        raise ValueError(f"{name} must hold integer labels; got non-integer values {shown}")
     y = y.astype(int)
     if C is not None:
         if isinstance(C, bool) or not isinstance(C, numbers.Integral) or C < 1:
@@ -313,7 +324,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
                                                                  self.tol)
         n, d = X.shape
         batch = n if self.batch_size is None else min(check_integer(self.batch_size, "batch_size", low=1), n)
-        rng = as_rng(self.random_state)
+        rng = as_rng(self.random_state, "random_state")
         C = len(self.classes_)
         W, b = np.zeros((C, d)), np.zeros(C)
         vW, vb = np.zeros_like(W), np.zeros_like(b)
@@ -365,7 +376,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
     def sample(self, X, rng=None):
         """Randomised prediction: one label per row drawn from p(. | x) (``random_state`` if rng is None)."""
         P = self.predict_proba(X)
-        rng = as_rng(self.random_state if rng is None else rng)
+        rng = as_rng(self.random_state if rng is None else rng, "random_state" if rng is None else "rng")
         u = rng.random((P.shape[0], 1))
         k = np.minimum(np.sum(np.cumsum(P, axis=1) < u, axis=1), P.shape[1] - 1)
         return self.classes_[k]

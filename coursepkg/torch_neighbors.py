@@ -6,8 +6,8 @@ smallest are taken with ``torch.topk``; ties are then resolved exactly as in the
 """
 import numpy as np
 
-from ._torch import torch
 from ._scaling import centre_and_scale
+from ._torch import torch
 from ._validation import as_2d, check_integer, encode_labels
 from .neighbors import _check_metric, _mahalanobis_factor, _weights
 

@@ -10,11 +10,30 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from coursepkg import (activations, autodiff, backprop, bootstrap, datasets, descent, feature_maps, gradcheck,
-                       kernel_svm, kernels, losses, matrix_calculus, mlp, multiclass, neighbors, perceptron,
-                       regularization, schedules, softmax, universal)
 from strategies import ContractViolation, assert_contract, hostile, magnitudes
+
+from coursepkg import (
+    activations,
+    autodiff,
+    backprop,
+    bootstrap,
+    datasets,
+    descent,
+    feature_maps,
+    gradcheck,
+    kernel_svm,
+    kernels,
+    losses,
+    matrix_calculus,
+    mlp,
+    multiclass,
+    neighbors,
+    perceptron,
+    regularization,
+    schedules,
+    softmax,
+    universal,
+)
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(8, 2))
@@ -212,3 +231,73 @@ def test_the_contract_catches_what_it_should():
         assert_contract(lambda x: 1 / x, x=0)
     with pytest.raises(ContractViolation, match="NaN"):
         assert_contract(lambda x: np.sqrt(x), x=-1.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Estimators: hostile hyper-parameters, hostile fit data, hostile predict data, every scale.
+from coursepkg.kernel_svm import KernelSVM  # noqa: E402
+from coursepkg.kernels import KernelRidge  # noqa: E402
+from coursepkg.mlp_estimators import MLPClassifier, MLPRegressor  # noqa: E402
+from coursepkg.multiclass import LinearMulticlass, OneVsOneClassifier, OneVsRestClassifier  # noqa: E402
+from coursepkg.neighbors import KNeighborsClassifier, KNeighborsRegressor  # noqa: E402
+from coursepkg.perceptron import Perceptron  # noqa: E402
+from coursepkg.softmax import SoftmaxRegression  # noqa: E402
+
+Y3 = np.array([0, 1, 2, 0, 1, 2, 0, 1])
+ESTIMATORS = {
+    "Perceptron": (Perceptron, {"lr": 1.0, "max_iter": 5, "shuffle": True, "random_state": 0}, Y01),
+    "KernelSVM": (KernelSVM, {"sigma": 1.0, "lam": 1e-3, "lr": 1.0, "max_iter": 20, "tol": 1e-2}, Y01),
+    "KernelRidge": (KernelRidge, {"sigma": 1.0, "lam": 0.1, "kernel": "rbf", "degree": 2, "coef0": 1.0}, YREG),
+    "SoftmaxRegression": (SoftmaxRegression, {"lr": 0.5, "max_iter": 10, "batch_size": 4, "lam": 0.1,
+                                              "momentum": 0.5, "tol": 1e-3, "random_state": 0}, Y3),
+    "KNeighborsClassifier": (KNeighborsClassifier, {"n_neighbors": 3, "metric": "euclidean", "weights": "distance"},
+                             Y3),
+    "KNeighborsRegressor": (KNeighborsRegressor, {"n_neighbors": 3, "metric": "mahalanobis", "weights": "uniform"},
+                            YREG),
+    "MLPClassifier": (MLPClassifier, {"hidden_layer_sizes": (3,), "activation": "tanh", "lr": 0.1, "batch_size": 4,
+                                      "max_iter": 3, "lam": 1e-3, "random_state": 0}, Y3),
+    "MLPRegressor": (MLPRegressor, {"hidden_layer_sizes": (3,), "lr": 0.01, "max_iter": 3, "random_state": 0}, YREG),
+    "LinearMulticlass": (LinearMulticlass, {"W": np.ones((3, 2)), "b": np.zeros(3), "classes": [1, 2, 3]}, Y3),
+    "OneVsRestClassifier": (OneVsRestClassifier, {"estimator": Perceptron(max_iter=3)}, Y3),
+    "OneVsOneClassifier": (OneVsOneClassifier, {"estimator": Perceptron(max_iter=3), "tie_break": "lowest"}, Y3),
+}
+
+
+def _names(cls, params):
+    import inspect
+
+    return [*inspect.signature(cls).parameters, *params, "X", "y", cls.__name__]
+
+
+def _fit_predict(cls, params, X_fit, y_fit, X_new):
+    model = cls(**params).fit(X_fit, y_fit)
+    return model.predict(X_new)
+
+
+@pytest.mark.parametrize("name", sorted(ESTIMATORS))
+@given(data=st.data())
+def test_estimator_hostile_hyperparameter(name, data):
+    cls, params, y = ESTIMATORS[name]
+    params = dict(params)
+    param = data.draw(st.sampled_from(sorted(params)), label="parameter")
+    params[param] = data.draw(hostile(), label=param)
+    assert_contract(_fit_predict, cls, params, X, y, X[:3], names=_names(cls, params))
+
+
+@pytest.mark.parametrize("name", sorted(ESTIMATORS))
+@given(data=st.data())
+def test_estimator_hostile_data(name, data):
+    cls, params, y = ESTIMATORS[name]
+    args = {"X_fit": X, "y_fit": y, "X_new": X[:3]}
+    which = data.draw(st.sampled_from(sorted(args)), label="argument")
+    args[which] = data.draw(hostile(), label=which)
+    assert_contract(_fit_predict, cls, params, args["X_fit"], args["y_fit"], args["X_new"],
+                    names=_names(cls, params))
+
+
+@pytest.mark.parametrize("name", sorted(ESTIMATORS))
+@given(scale=magnitudes())
+def test_estimator_every_scale(name, scale):
+    cls, params, y = ESTIMATORS[name]
+    y_scaled = y * scale if y is YREG else y
+    assert_contract(_fit_predict, cls, params, X * scale, y_scaled, X[:3] * scale, names=_names(cls, params))
