@@ -301,3 +301,237 @@ def test_estimator_every_scale(name, scale):
     cls, params, y = ESTIMATORS[name]
     y_scaled = y * scale if y is YREG else y
     assert_contract(_fit_predict, cls, params, X * scale, y_scaled, X[:3] * scale, names=_names(cls, params))
+
+
+# ---------------------------------------------------------------------------------------------
+# The directed reproducers of issue 18, each against an oracle from outside the package.
+
+
+def test_perceptron_update_refuses_a_backward_step_and_bad_inputs():
+    with pytest.raises(ValueError, match="lr must be a finite number > 0"):
+        perceptron.perceptron_update(np.zeros(2), 0.0, np.ones(2), 1, lr=-1)
+    with pytest.raises(ValueError, match="lr must be"):
+        perceptron.perceptron_update(np.zeros(2), 0.0, np.ones(2), 1, lr="a")
+    with pytest.raises(ValueError, match="b must be a finite number"):
+        perceptron.perceptron_update(np.zeros(2), float("nan"), np.ones(2), 1)
+    with pytest.raises(ValueError, match=r"y must have shape \(3,\)"):
+        perceptron.margin(np.ones((3, 2)), [1], np.ones(2), 0.0)
+
+
+def test_perceptron_never_predicts_an_unseen_label():
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        perceptron.Perceptron().fit([[1.0, 1], [2, 2]], [1, 1])
+
+
+def test_cross_entropy_at_large_logits_matches_torch():
+    torch = pytest.importorskip("torch")
+    assert softmax.cross_entropy(np.array([[1e16, 1e16]]), [0]) == pytest.approx(np.log(2), rel=1e-15)
+    rng = np.random.default_rng(18)
+    for _ in range(50):
+        Z = rng.normal(size=(5, 4)) * 10.0 ** rng.uniform(0, 17)
+        y = rng.integers(0, 4, size=5)
+        ref = torch.nn.functional.cross_entropy(torch.tensor(Z), torch.tensor(y), reduction="none").numpy()
+        np.testing.assert_allclose(softmax.cross_entropy(Z, y, reduction="none"), ref, rtol=1e-12, atol=1e-12)
+
+
+def test_kneighbors_exact_away_from_the_origin_and_at_extreme_magnitudes():
+    from scipy.spatial.distance import cdist
+
+    dist, ind = neighbors.kneighbors([[1e8 + 0.9]], [[1e8], [1e8 + 1], [1e8 + 2]], 1)
+    assert ind[0, 0] == 1 and dist[0, 0] == pytest.approx(0.1, rel=1e-6)
+    rng = np.random.default_rng(5)
+    A, B = rng.normal(size=(20, 3)), rng.normal(size=(30, 3))
+    for offset, scale in [(1e6, 1.0), (0.0, 1e200), (0.0, 1e-170), (1e5, 1.0)]:
+        Qs, Xs = A * scale + offset, B * scale + offset
+        # scipy takes differences first (exact where the expansion cancels); at 1e200 its squares
+        # overflow, so the oracle there is the unit-scale answer times the (exact) scale
+        ref = cdist(Qs, Xs) if offset else cdist(A, B) * scale
+        np.testing.assert_allclose(neighbors.pairwise_distances(Qs, Xs), ref, rtol=1e-6)
+        d, i = neighbors.kneighbors(Qs, Xs, 5)
+        np.testing.assert_array_equal(i, np.argsort(ref, axis=1, kind="stable")[:, :5])
+
+
+def test_mahalanobis_covariance_comes_from_the_training_set():
+    from scipy.spatial.distance import cdist
+
+    rng = np.random.default_rng(7)
+    X_train = rng.normal(size=(50, 2)) @ np.array([[2.0, 0.0], [1.5, 0.5]])
+    q = rng.normal(size=(4, 2))
+    VI = np.linalg.inv(np.cov(X_train, rowvar=False))
+    d_all, i_all = neighbors.kneighbors(q, X_train, 3, metric="mahalanobis")
+    d_one, i_one = neighbors.kneighbors(q[:1], X_train, 3, metric="mahalanobis")  # one query works
+    np.testing.assert_array_equal(i_all[:1], i_one)  # and the answer does not depend on the others
+    ref = cdist(q, X_train, "mahalanobis", VI=VI)
+    np.testing.assert_allclose(d_all, np.sort(ref, axis=1)[:, :3], rtol=1e-10)
+    est = neighbors.KNeighborsClassifier(3, metric="mahalanobis").fit(X_train, np.arange(50) % 2)
+    np.testing.assert_array_equal(est.kneighbors(q)[1], i_all)
+
+
+def test_nadaraya_watson_far_from_the_data_and_empty_training_set():
+    assert neighbors.nadaraya_watson([0.0, 1.0], [0.0, 1.0], [100.0], bandwidth=1.0)[0] == 1.0
+    with pytest.raises(ValueError, match="x_train must have at least one entry"):
+        neighbors.nadaraya_watson([], [], [0.0], bandwidth=1.0)
+
+
+def test_rbf_kernel_at_extreme_scales_and_exact_diagonal():
+    from sklearn.metrics.pairwise import rbf_kernel as sk_rbf
+
+    assert kernels.rbf_kernel([[1e300]], sigma=1.0)[0, 0] == 1.0
+    K = kernels.rbf_kernel([[0.0], [1.0]], sigma=1e-300)
+    np.testing.assert_array_equal(K, np.eye(2))
+    Xr = np.random.default_rng(3).normal(size=(200, 5)) * 30
+    K = kernels.rbf_kernel(Xr, sigma=3.0)
+    assert np.all(np.diag(K) == 1.0)
+    np.testing.assert_allclose(K, sk_rbf(Xr, gamma=1 / 18.0), rtol=1e-9, atol=1e-300)
+
+
+def test_kernel_ridge_alpha_refuses_a_non_symmetric_K():
+    with pytest.raises(ValueError, match="K must be symmetric"):
+        kernels.kernel_ridge_alpha(np.array([[1.0, 0.5], [0.0, 1.0]]), [1.0, 2.0], lam=0.1)
+
+
+def test_every_kernel_ridge_solver_warns_when_ill_conditioned():
+    torch_kernels = pytest.importorskip("coursepkg.torch_kernels")
+    torch_bootstrap = pytest.importorskip("coursepkg.torch_bootstrap")
+    Xg = np.linspace(0, 1, 40)[:, None]
+    yg = np.sin(6 * Xg[:, 0])
+    idx = bootstrap.bootstrap_indices(40, 3, 0)
+    with pytest.warns(kernels.IllConditionedWarning):
+        kernels.KernelRidge(sigma=0.3, lam=1e-12).fit(Xg, yg)
+    with pytest.warns(kernels.IllConditionedWarning):
+        torch_kernels.TorchKernelRidge(sigma=0.3, lam=1e-12).fit(Xg, yg)
+    with pytest.warns(kernels.IllConditionedWarning):
+        bootstrap.kernel_ridge_many(Xg, yg, Xg[:5], idx, sigma=0.3, lam=1e-12)
+    with pytest.warns(kernels.IllConditionedWarning):
+        torch_bootstrap.kernel_ridge_many_torch(Xg, yg, Xg[:5], idx, sigma=0.3, lam=1e-12)
+
+
+def test_kernel_svm_defaults_settle_on_two_circles():
+    """Issue 18: the defaults used to jump between losses 11.5 and 6.5, at chance; sigma = 0.5 reached 1.0."""
+    import warnings
+
+    from sklearn.datasets import make_circles
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.svm import SVC
+
+    Xc, yc = make_circles(300, noise=0.08, factor=0.5, random_state=77)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)  # the defaults converge
+        clf = KernelSVM().fit(Xc[:200], yc[:200])
+    ref = SVC(kernel="rbf", gamma=0.5).fit(Xc[:200], yc[:200]).score(Xc[200:], yc[200:])
+    assert clf.score(Xc[200:], yc[200:]) >= ref - 0.02
+    tail = clf.loss_history_[-20:]
+    assert max(tail) - min(tail) < 0.05 * min(tail) + 0.02  # settled, not jumping by a factor of 2
+    with pytest.warns(ConvergenceWarning):
+        KernelSVM(max_iter=5, tol=0.0).fit(Xc[:200], yc[:200])
+
+
+def test_softmax_regression_warns_when_stopped_unconverged():
+    from sklearn.datasets import load_iris
+    from sklearn.exceptions import ConvergenceWarning
+
+    Xi, yi = load_iris(return_X_y=True)
+    with pytest.warns(ConvergenceWarning, match="max_iter=1000"):
+        SoftmaxRegression().fit(Xi, yi)
+
+
+def test_schedules_and_small_functions_refuse_their_bad_values():
+    for call, name in [(lambda: schedules.exponential_lr(1.0, 2, gamma=-1), "gamma"),
+                       (lambda: schedules.inverse_time_lr(1.0, 2, decay=-1), "decay"),
+                       (lambda: schedules.cosine_lr(1.0, 2, 10, lr_min=-5), "lr_min"),
+                       (lambda: descent.gradient_descent(lambda t: t, np.ones(1), 0.1, 2.5), "n_steps"),
+                       (lambda: regularization.batchnorm_forward(X, np.ones(2), np.zeros(2), running_var=-np.ones(2),
+                                                                 train=False), "running_var"),
+                       (lambda: regularization.batchnorm_forward(X, np.ones(2), np.zeros(2),
+                                                                 running_mean=np.zeros(3)), "running_mean"),
+                       (lambda: regularization.batchnorm_forward(X, np.ones(2), np.zeros(2), momentum=np.nan),
+                        "momentum"),
+                       (lambda: regularization.dropout(X, p="0.5"), "p"),
+                       (lambda: mlp.init_params([2, 1], scale=True), "scale"),
+                       (lambda: losses.squared_error([], []), "y"),
+                       (lambda: losses.binary_cross_entropy([], []), "y")]:
+        with pytest.raises(ValueError, match=name):
+            call()
+
+
+# ---------------------------------------------------------------------------------------------
+# The torch twins validate and encode labels exactly as their numpy versions (the same helpers).
+TWIN_BAD_INPUTS = [
+    ({"lr": -1}, "lr must be a finite number > 0"),
+    ({"y": [0, 0, 0, 0]}, "at least 2 classes"),
+    ({"y": [0, 1, np.nan, 1]}, "NaN"),
+    ({"y": [0.5, 1.5, 0.5, 1.5]}, "continuous"),
+    ({"max_iter": 2.5}, "max_iter must be an integer"),
+    ({"lam": -1.0}, "lam must be"),
+    ({"momentum": 1.0}, "momentum must be"),
+    ({"X": np.ones((4, 0))}, "at least one feature"),
+]
+
+
+@pytest.mark.parametrize("bad, message", TWIN_BAD_INPUTS)
+def test_softmax_twins_refuse_the_same_inputs(bad, message):
+    torch_softmax = pytest.importorskip("coursepkg.torch_softmax")
+    args = {"X": np.eye(4)[:, :2], "y": [0, 1, 0, 1], "lr": 0.5, "max_iter": 5, "lam": 0.0, "momentum": 0.0, **bad}
+    with pytest.raises(ValueError, match=message):
+        SoftmaxRegression(args["lr"], max_iter=args["max_iter"], lam=args["lam"], momentum=args["momentum"]).fit(
+            args["X"], args["y"])
+    with pytest.raises(ValueError, match=message):
+        torch_softmax.fit_softmax_regression_torch(args["X"], args["y"], args["lr"], max_iter=args["max_iter"],
+                                                   lam=args["lam"], momentum=args["momentum"], device="cpu")
+
+
+def test_softmax_twins_encode_labels_alike():
+    """Labels {0, 2} are two classes in both (the torch twin used to make three)."""
+    import warnings
+
+    torch_softmax = pytest.importorskip("coursepkg.torch_softmax")
+    Xl = np.array([[0.0], [1.0], [2.0], [3.0]])
+    yl = np.array([0, 0, 2, 2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = SoftmaxRegression(0.5, max_iter=50).fit(Xl, yl)
+        W, b, _ = torch_softmax.fit_softmax_regression_torch(Xl, yl, 0.5, max_iter=50, device="cpu")
+    assert W.shape == ours.coef_.shape == (2, 1)
+    np.testing.assert_allclose(W, ours.coef_, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"k": 2.0}, "k must be an integer"), ({"k": 9}, "k must be <="), ({"metric": "cosine"}, "metric must be one of"),
+    ({"X_query": np.ones((2, 3))}, "X_query must have 2 features"), ({"X_train": np.full((8, 2), np.nan)}, "NaN"),
+])
+def test_kneighbors_twins_refuse_the_same_inputs(bad, message):
+    torch_neighbors = pytest.importorskip("coursepkg.torch_neighbors")
+    args = {"X_query": X[:3], "X_train": X, "k": 2, "metric": "euclidean", **bad}
+    with pytest.raises(ValueError, match=message):
+        neighbors.kneighbors(args["X_query"], args["X_train"], args["k"], args["metric"])
+    with pytest.raises(ValueError, match=message):
+        torch_neighbors.kneighbors_torch(args["X_query"], args["X_train"], args["k"], args["metric"], device="cpu")
+
+
+@pytest.mark.parametrize("bad, message", [({"lam": -1.0}, "lam must be"), ({"sigma": 0.0}, "sigma must be"),
+                                          ({"y": YREG[:3]}, r"y must have shape \(8,\)")])
+def test_kernel_ridge_twins_refuse_the_same_inputs(bad, message):
+    torch_kernels = pytest.importorskip("coursepkg.torch_kernels")
+    args = {"sigma": 1.0, "lam": 0.1, "y": YREG, **bad}
+    with pytest.raises(ValueError, match=message):
+        KernelRidge(args["sigma"], args["lam"]).fit(X, args["y"])
+    with pytest.raises(ValueError, match=message):
+        torch_kernels.TorchKernelRidge(args["sigma"], args["lam"]).fit(X, args["y"])
+
+
+def test_the_package_imports_without_torch_and_names_the_extra():
+    """``import coursepkg`` and the numpy modules need no torch; a torch twin names the extra."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "class Block:\n"  # importing torch now fails, as if it were not installed
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name.split('.')[0] == 'torch':\n"
+            "            raise ModuleNotFoundError(\"No module named 'torch'\", name='torch')\n"
+            "sys.meta_path.insert(0, Block())\n"
+            "import coursepkg, coursepkg.neighbors, coursepkg.kernels, coursepkg.softmax, coursepkg.mlp\n"
+            "try:\n    import coursepkg.torch_kernels\nexcept ImportError as e:\n    print(e)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "coursepkg[torch]" in out.stdout
