@@ -55,11 +55,11 @@ def kneighbors_torch(X_query, X_train, k, metric="euclidean", VI=None, device=No
     if device is None:
         device = "cuda" if torch.cuda.is_available() else "cpu"
     # the centring and scaling of the numpy version (coursepkg.neighbors._chunks), so both stay exact
-    X_query, X_train, s = centre_and_scale(X_query, X_train)
+    X_query, X_train, scale = centre_and_scale(X_query, X_train)
     L = None
     if metric == "mahalanobis":
         if VI is None:  # from the scaled training set: VI' = s^2 VI, distances need no s
-            L, s = _mahalanobis_factor(X_train, None), 1.0
+            L, scale = _mahalanobis_factor(X_train, None), 1.0
         else:
             L = _mahalanobis_factor(X_train, VI)
         L = torch.as_tensor(L, dtype=torch.float64, device=device)
@@ -78,7 +78,7 @@ def kneighbors_torch(X_query, X_train, k, metric="euclidean", VI=None, device=No
         for r in ambiguous.tolist():
             s = torch.sort(D[r], stable=True)
             vals[r], idx[r] = s.values[:k], s.indices[:k]
-        dists.append(vals.cpu().numpy() * s)
+        dists.append(vals.cpu().numpy() * scale)
         inds.append(idx.cpu().numpy())
     return np.concatenate(dists), np.concatenate(inds).astype(np.intp)
 
