@@ -17,8 +17,8 @@ import numpy as np
 
 from ._validation import as_1d, as_2d, as_float_array, check_choice, check_nonnegative
 from .activations import ACTIVATIONS, get_activation
-from .mlp import _check_thetas, add_bias, forward
-from .softmax import log_softmax, softmax
+from .mlp import _check_thetas, _forward, _output_fn, add_bias, forward
+from .softmax import _log_softmax
 
 __all__ = ["LOSSES", "output_delta", "backward", "loss_and_gradients", "loss_value", "BackwardResult"]
 
@@ -35,10 +35,6 @@ def _check_loss(loss, output):
         raise ValueError(f"loss='cross_entropy' needs output 'sigmoid' or 'softmax'; got output={output!r}")
     if loss == "squared" and output == "softmax":
         raise ValueError("loss='squared' needs an element-wise output activation, not 'softmax'")
-
-
-def _output(z, output):
-    return softmax(z) if output == "softmax" else get_activation(output)[0](z)
 
 
 def output_delta(a_L, z_L, y, loss="cross_entropy", output="sigmoid"):
@@ -132,26 +128,12 @@ def _encode_targets(Y, n, s_L):
     return Y
 
 
-def _forward_fast(Thetas, X, g, output):
-    """forward_batch without re-validating; returns the [1 A^(l)] and the Z^(l+1) = [1 A^(l)] Theta^(l)^T.
-
-    Keeping [1 A] (instead of A plus a separate bias) makes every layer one matrix product
-    with a contiguous Theta, forward and backward, which is what BLAS is fastest at.
-    """
-    A1, Z = [add_bias(X)], []
-    for l, Theta in enumerate(Thetas):
-        Z.append(A1[-1] @ Theta.T)
-        if l < len(Thetas) - 1:
-            A1.append(add_bias(g(Z[-1])))
-    return A1, Z, _output(Z[-1], output)
-
-
 def _data_loss(Z_L, A_L, Y, loss, output):
     n = len(Y)
     if loss == "squared":
         return 0.5 * float(np.sum((A_L - Y) ** 2)) / n
     if output == "softmax":
-        return -float(np.sum(Y * log_softmax(Z_L))) / n
+        return -float(np.sum(Y * _log_softmax(Z_L, 1))) / n
     # ln a = -ln(1 + e^{-z}) and ln(1 - a) = -ln(1 + e^{z}): stable for large |z|
     return float(np.sum(Y * np.logaddexp(0.0, -Z_L) + (1 - Y) * np.logaddexp(0.0, Z_L))) / n
 
@@ -200,7 +182,7 @@ def loss_and_gradients(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="c
     g, dg = get_activation(hidden)
     n = X.shape[0]
     Y = _encode_targets(Y, n, Thetas[-1].shape[0])
-    A1, Z, H = _forward_fast(Thetas, X, g, output)
+    A1, Z, H = _forward(Thetas, X, g, _output_fn(output))
     J = _data_loss(Z[-1], H, Y, loss, output)
     delta = output_delta(H, Z[-1], Y, loss, output) / n
     grads = [None] * len(Thetas)
@@ -223,6 +205,7 @@ def loss_value(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="cross_ent
     _check_loss(loss, output)
     alpha = check_nonnegative(alpha, "alpha")
     Y = _encode_targets(Y, X.shape[0], Thetas[-1].shape[0])
-    _, Z, H = _forward_fast(Thetas, X, get_activation(hidden)[0], output)
+    check_choice(hidden, "hidden", sorted(ACTIVATIONS))
+    _, Z, H = _forward(Thetas, X, get_activation(hidden)[0], _output_fn(output))
     penalty = alpha / (2 * len(X)) * sum(float(np.sum(T[:, 1:] ** 2)) for T in Thetas)
     return _data_loss(Z[-1], H, Y, loss, output) + penalty

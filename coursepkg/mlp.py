@@ -242,14 +242,22 @@ def forward_batch(Thetas, X, hidden="sigmoid", output="sigmoid"):
     """
     X = as_2d(X)
     Thetas = _check_thetas(Thetas, X.shape[1])
-    g = _activation(hidden, "hidden")
-    out = _activation(output, "output")
-    A, Z = [X], []
+    A1, Z, H = _forward(Thetas, X, _activation(hidden, "hidden"), _activation(output, "output"))
+    return ForwardCache([X] + [A[:, 1:] for A in A1[1:]] + [H], Z)
+
+
+def _forward(Thetas, X, g, out):
+    """The one batched forward pass, on validated input: ([1 A^(l)] for every layer but the last, Z, h).
+
+    Keeping [1 A] (instead of A plus a separate bias) makes every layer one matrix product with a
+    contiguous Theta, forward and backward (backprop reuses these), which is what BLAS is fastest at.
+    """
+    A1, Z = [add_bias(X)], []
     for l, Theta in enumerate(Thetas):
-        Z.append(add_bias(A[-1]) @ Theta.T)
-        last = l == len(Thetas) - 1
-        A.append(out(Z[-1]) if last else g(Z[-1]))
-    return ForwardCache(A, Z)
+        Z.append(A1[-1] @ Theta.T)
+        if l < len(Thetas) - 1:
+            A1.append(add_bias(g(Z[-1])))
+    return A1, Z, out(Z[-1])
 
 
 def predict_output(Thetas, X, hidden="sigmoid", output="sigmoid"):
