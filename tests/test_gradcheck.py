@@ -1,7 +1,9 @@
 """Finite differences against closed forms; the check flags a deliberately wrong gradient."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+import strategies  # noqa: F401  (loads the suite's one hypothesis profile)
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import check_grad
 
 from coursepkg.backprop import loss_and_gradients, loss_value
@@ -11,7 +13,7 @@ from coursepkg.mlp import init_params
 pytestmark = pytest.mark.ch2
 
 
-@settings(deadline=None, max_examples=15)
+@settings(max_examples=15)
 @given(st.lists(st.floats(-3, 3), min_size=1, max_size=5))
 def test_numerical_gradient_of_known_function(values):
     x = np.array(values)

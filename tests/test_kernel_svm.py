@@ -1,7 +1,9 @@
 """Chapter 5: the kernel SVM's loss, sub-gradient and training, against closed forms and scikit-learn."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+import strategies  # noqa: F401  (loads the suite's one hypothesis profile)
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.datasets import make_circles
 from sklearn.svm import SVC
 
@@ -17,7 +19,7 @@ def _problem(seed=0, n=30):
     return X, 2 * y - 1, rbf_kernel(X, None, 0.5)
 
 
-@settings(deadline=None, max_examples=15)
+@settings(max_examples=15)
 @given(st.integers(0, 10**6), st.floats(1e-4, 1.0))
 def test_subgradient_equals_finite_differences_away_from_kinks(seed, lam):
     X, y, K = _problem(seed % 50)

@@ -1,8 +1,10 @@
 """Forward propagation against torch.nn and scikit-learn's fitted MLPs; parameter counts; init."""
 import numpy as np
 import pytest
+import strategies  # noqa: F401  (loads the suite's one hypothesis profile)
 import torch
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.datasets import make_classification, make_regression
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from torch import nn
@@ -81,7 +83,7 @@ def test_forward_batch_matches_torch_layer_by_layer(hidden, output):
     np.testing.assert_allclose(predict_output(thetas_of(net), X, hidden, output), cache.a[-1], rtol=0, atol=0)
 
 
-@settings(deadline=None, max_examples=30)
+@settings(max_examples=30)
 @given(
     sizes=st.lists(st.integers(1, 6), min_size=2, max_size=5),
     hidden=st.sampled_from(["sigmoid", "tanh", "relu", "leaky_relu", "elu", "identity"]),
@@ -186,7 +188,7 @@ def test_init_weight_scale(scale, std_of):
 # ---------------------------------------------------------------- collapse_linear
 
 
-@settings(deadline=None, max_examples=30)
+@settings(max_examples=30)
 @given(sizes=st.lists(st.integers(1, 6), min_size=2, max_size=6), seed=st.integers(0, 2**31 - 1))
 def test_deep_linear_network_equals_its_collapsed_single_layer(sizes, seed):
     net = torch_net(sizes, seed=seed % 2**16, activations=False)

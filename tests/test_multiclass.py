@@ -7,8 +7,13 @@ from sklearn.linear_model import Perceptron as SkPerceptron
 from sklearn.multiclass import OneVsOneClassifier as SkOvO
 from sklearn.multiclass import OneVsRestClassifier as SkOvR
 
-from coursepkg.multiclass import (DECK_004_WEIGHTS, LinearMulticlass, OneVsOneClassifier, OneVsRestClassifier,
-                                  linear_multiclass_predict)
+from coursepkg.multiclass import (
+    DECK_004_WEIGHTS,
+    LinearMulticlass,
+    OneVsOneClassifier,
+    OneVsRestClassifier,
+    linear_multiclass_predict,
+)
 from coursepkg.perceptron import Perceptron
 
 pytestmark = pytest.mark.ch3

@@ -1,15 +1,23 @@
 """Nearest neighbours against scikit-learn's brute force, scipy's distances and closed forms."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+import strategies  # noqa: F401  (loads the suite's one hypothesis profile)
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.spatial.distance import cdist
 from sklearn.datasets import load_breast_cancer, load_digits
-from sklearn.neighbors import KNeighborsClassifier as SkClassifier, KNeighborsRegressor as SkRegressor
+from sklearn.neighbors import KNeighborsClassifier as SkClassifier
+from sklearn.neighbors import KNeighborsRegressor as SkRegressor
 
 from coursepkg.datasets import make_mixture, mixture_bayes_error, mixture_bayes_predict, mixture_posterior
 from coursepkg.neighbors import (
-    KNeighborsClassifier, KNeighborsRegressor, cover_hart_bound, kneighbors, local_linear_regression,
-    nadaraya_watson, pairwise_distances,
+    KNeighborsClassifier,
+    KNeighborsRegressor,
+    cover_hart_bound,
+    kneighbors,
+    local_linear_regression,
+    nadaraya_watson,
+    pairwise_distances,
 )
 
 pytestmark = pytest.mark.ch4
@@ -120,7 +128,7 @@ def test_tie_breaking():
     assert clf.predict([[0.0, 0.0]])[0] == 3 == sk.predict([[0.0, 0.0]])[0]
 
 
-@settings(deadline=None, max_examples=15)
+@settings(max_examples=15)
 @given(st.integers(0, 10_000), st.integers(1, 6))
 def test_duplicates_are_stable(seed, k):
     # integer points give many exact distance ties; the order must be (distance, index)
@@ -186,7 +194,7 @@ def test_cover_hart_simulation_within_band():
     assert cover_hart_bound(min(p, 1 - p)) == pytest.approx(target)
 
 
-@settings(deadline=None, max_examples=20)
+@settings(max_examples=20)
 @given(st.floats(0.0, 0.5), st.integers(2, 10))
 def test_cover_hart_bound_between_R_and_2R(R, K):
     R = min(R, 1 - 1 / K)

@@ -1,7 +1,9 @@
 """The perceptron against Novikoff's theorem, scikit-learn's Perceptron and the update's closed form."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+import strategies  # noqa: F401  (loads the suite's one hypothesis profile)
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.linear_model import Perceptron as SkPerceptron
 from sklearn.svm import LinearSVC
@@ -44,7 +46,7 @@ XOR_Y = np.array([-1, 1, 1, -1])
 # ---------------------------------------------------------------- convergence and Novikoff's bound
 
 
-@settings(deadline=None, max_examples=25)
+@settings(max_examples=25)
 @given(seed=st.integers(0, 2**32 - 1), d=st.sampled_from([2, 3, 5]), shuffle=st.booleans())
 def test_separable_data_converges_within_novikoffs_bound(seed, d, shuffle):
     X, y, u, c = separable(seed, d=d)
@@ -110,7 +112,7 @@ def test_xor_never_converges():
 vectors = st.lists(st.floats(-10, 10), min_size=3, max_size=3).map(np.array)
 
 
-@settings(deadline=None, max_examples=50)
+@settings(max_examples=50)
 @given(w=vectors, x=vectors, b=st.floats(-10, 10), y=st.sampled_from([-1, 1]), lr=st.floats(0.01, 5.0))
 def test_update_closed_form(w, x, b, y, lr):
     w_before = w.copy()

@@ -2,16 +2,25 @@
 import numpy as np
 import pytest
 import scipy.special
+import strategies  # noqa: F401  (loads the suite's one hypothesis profile)
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from sklearn.datasets import load_digits, load_iris
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
-from coursepkg.softmax import (SoftmaxRegression, cross_entropy, cross_entropy_grad, log_softmax, logsumexp,
-                               onehot, softmax)
+from coursepkg.softmax import (
+    SoftmaxRegression,
+    cross_entropy,
+    cross_entropy_grad,
+    log_softmax,
+    logsumexp,
+    onehot,
+    softmax,
+)
 
 pytestmark = pytest.mark.ch3
 
@@ -32,7 +41,7 @@ def test_softmax_family_matches_scipy(scale):
     np.testing.assert_allclose(log_softmax(Z[1:], axis=1), scipy.special.log_softmax(Z[1:], axis=1), rtol=1e-12)
 
 
-@settings(deadline=None, max_examples=30)
+@settings(max_examples=30)
 @given(hnp.arrays(np.float64, st.tuples(st.integers(1, 5), st.integers(1, 6)), elements=st.floats(-1e4, 1e4)),
        st.floats(-1e3, 1e3))
 def test_lse_bounds_and_shift_invariance(Z, c):
