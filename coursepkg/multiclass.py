@@ -92,7 +92,7 @@ class LinearMulticlass(ClassifierMixin, BaseEstimator):
     array([3])
     """
 
-    def __init__(self, W, b=None, classes=None):
+    def __init__(self, W, *, b=None, classes=None):
         self.W = W
         self.b = b
         self.classes = classes
@@ -227,7 +227,7 @@ class OneVsOneClassifier(ClassifierMixin, BaseEstimator):
     examples.
     """
 
-    def __init__(self, estimator, tie_break="confidence"):
+    def __init__(self, estimator, *, tie_break="confidence"):
         self.estimator = estimator
         self.tie_break = tie_break
 

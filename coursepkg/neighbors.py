@@ -286,7 +286,7 @@ def _weights(dist, weights):
 
 
 class _KNeighborsBase(BaseEstimator):
-    def __init__(self, n_neighbors=5, metric="euclidean", weights="uniform", VI=None, working_memory=None):
+    def __init__(self, n_neighbors=5, *, metric="euclidean", weights="uniform", VI=None, working_memory=None):
         self.n_neighbors = n_neighbors
         self.metric = metric
         self.weights = weights

@@ -46,7 +46,7 @@ def test_linear_model_matches_sklearn_argmax_of_given_weights():
     W, b = rng.normal(size=(4, 2)), rng.normal(size=4)
     sk = LogisticRegression().fit(X, y)
     sk.coef_, sk.intercept_ = W, b
-    np.testing.assert_array_equal(LinearMulticlass(W, b).fit().predict(X), sk.predict(X))
+    np.testing.assert_array_equal(LinearMulticlass(W, b=b).fit().predict(X), sk.predict(X))
 
 
 # ---------------------------------------------------------------- OvR / OvO vs scikit-learn's wrappers
