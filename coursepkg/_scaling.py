@@ -15,7 +15,7 @@ and multiply the distances by s = s0 s1 at the end.
 """
 import numpy as np
 
-__all__ = ["centre_and_scale"]
+__all__ = ["centre_and_scale", "scaled_squared_distances"]
 
 
 def _pow2_at_least(value):
@@ -52,3 +52,20 @@ def centre_and_scale(A, B):
         if not same:
             Ac /= s1
     return (Bc if same else Ac), Bc, s0 * s1
+
+
+def scaled_squared_distances(X, Y):
+    """(D', s) with ||X[i] - Y[j]||^2 = s^2 D'[i, j], for validated X, Y (``Y is X`` for one set).
+
+    The points are centred on Y's mean and rescaled first (:func:`centre_and_scale`),
+    so the one-matrix-product expansion neither cancels away from the origin nor over/underflows.
+    """
+    A, B, s = centre_and_scale(X, Y)
+    D = A @ B.T
+    D *= -2.0
+    D += np.einsum("ij,ij->i", A, A)[:, None]
+    D += np.einsum("ij,ij->i", B, B)[None, :]
+    np.maximum(D, 0.0, out=D)
+    if Y is X:  # the exact zero distance of a point to itself, lost to rounding in the expansion
+        D.flat[:: D.shape[0] + 1] = 0.0
+    return D, s

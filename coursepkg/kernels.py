@@ -14,7 +14,7 @@ from scipy import linalg
 from scipy.linalg import lapack
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from ._scaling import centre_and_scale
+from ._scaling import scaled_squared_distances as _scaled_squared_distances
 from ._validation import (
     _validate_X,
     as_1d,
@@ -72,23 +72,6 @@ def _pair(X, Y):
     X = as_2d(X, "X")
     Y = X if Y is None else as_2d(Y, "Y", n_features=X.shape[1])
     return X, Y
-
-
-def _scaled_squared_distances(X, Y):
-    """(D', s) with ||X[i] - Y[j]||^2 = s^2 D'[i, j], for validated X, Y (``Y is X`` for one set).
-
-    The points are centred on Y's mean and rescaled first (:func:`coursepkg._scaling.centre_and_scale`),
-    so the one-matrix-product expansion neither cancels away from the origin nor over/underflows.
-    """
-    A, B, s = centre_and_scale(X, Y)
-    D = A @ B.T
-    D *= -2.0
-    D += np.einsum("ij,ij->i", A, A)[:, None]
-    D += np.einsum("ij,ij->i", B, B)[None, :]
-    np.maximum(D, 0.0, out=D)
-    if Y is X:  # the exact zero distance of a point to itself, lost to rounding in the expansion
-        D.flat[:: D.shape[0] + 1] = 0.0
-    return D, s
 
 
 def squared_distances(X, Y=None):
