@@ -69,3 +69,21 @@ def scaled_squared_distances(X, Y):
     if Y is X:  # the exact zero distance of a point to itself, lost to rounding in the expansion
         D.flat[:: D.shape[0] + 1] = 0.0
     return D, s
+
+
+def safe_matmul(A, B):
+    """A @ B where an entry that overflows is +-inf with the right sign, never NaN.
+
+    BLAS may add +inf and -inf partial sums (1e155 * 1e155 terms of both signs) and return NaN, and
+    which entries do depends on the BLAS kernel. Those entries are recomputed on operands scaled by
+    2^-512 each (exact), where the sum is finite and has the sign of the true one.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        C = A @ B
+    bad = ~np.isfinite(C)
+    if not np.any(bad):
+        return C
+    t = 2.0 ** -512
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        small = (A * t) @ (B * t)
+    return np.where(bad, np.sign(small) * np.inf, C)

@@ -12,6 +12,7 @@ The lectures' update theta_j <- theta_j - alpha sum_i (h_i - y_i) x_ij is gradie
 """
 import numpy as np
 
+from ._scaling import safe_matmul
 from ._validation import (
     as_1d,
     as_2d,
@@ -46,7 +47,7 @@ def logistic_loss(theta, X, y, lam=0.0):
     0.6931471805599453
     """
     theta, X, y = _check_xy(theta, X, y, lam)
-    z = X @ theta
+    z = safe_matmul(X, theta)
     # log(1 + e^z) - y z = log(1 + e^{-z}) for y = 1 and log(1 + e^z) for y = 0: no inf - inf
     with np.errstate(over="ignore"):
         return float(np.mean(np.logaddexp(0.0, np.where(y == 1, -z, z))) + 0.5 * lam * theta @ theta)
@@ -55,14 +56,14 @@ def logistic_loss(theta, X, y, lam=0.0):
 def logistic_gradient(theta, X, y, lam=0.0):
     """Gradient 1/n X^T (sigma(X theta) - y) + lam theta."""
     theta, X, y = _check_xy(theta, X, y, lam)
-    return X.T @ (_sigmoid(X @ theta) - y) / X.shape[0] + lam * theta
+    return X.T @ (_sigmoid(safe_matmul(X, theta)) - y) / X.shape[0] + lam * theta
 
 
 def logistic_hessian(theta, X, y, lam=0.0):
     """Hessian 1/n X^T diag(h (1 - h)) X + lam I: positive semi-definite, so J is convex."""
     theta, X, y = _check_xy(theta, X, y, lam)
-    h = _sigmoid(X @ theta)
-    return (X.T * (h * (1 - h))) @ X / X.shape[0] + lam * np.eye(X.shape[1])
+    h = _sigmoid(safe_matmul(X, theta))
+    return safe_matmul(X.T * (h * (1 - h)), X) / X.shape[0] + lam * np.eye(X.shape[1])
 
 
 def _lr_at(lr, t):

@@ -14,6 +14,7 @@ from scipy import linalg
 from scipy.linalg import lapack
 from sklearn.base import BaseEstimator, RegressorMixin
 
+from ._scaling import safe_matmul
 from ._scaling import scaled_squared_distances as _scaled_squared_distances
 from ._validation import (
     _validate_X,
@@ -210,11 +211,10 @@ def sigmoid_kernel(X, Y=None, gamma=1.0, r=0.0):
     """
     X, Y = _pair(X, Y)
     gamma, r = check_real(gamma, "gamma"), check_real(r, "r")
+    G = safe_matmul(X, Y.T)  # an overflowing inner product is +-inf, and tanh saturates to +-1
     with np.errstate(over="ignore", invalid="ignore"):
-        G = X @ Y.T
         Z = gamma * G + r
-    # tanh saturates: an overflowing inner product still has the sign of its terms
-    Z = np.where(np.isnan(Z), np.sign(gamma) * np.sign(G), Z)
+    Z = np.where(np.isnan(Z), 0.0, Z)  # gamma = 0 times an infinite inner product: the term is 0
     return np.tanh(Z)
 
 

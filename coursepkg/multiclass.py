@@ -10,6 +10,7 @@ index** in ``classes_`` wins, as ``numpy.argmax`` returns the first maximum.
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
+from ._scaling import safe_matmul
 from ._validation import (
     _validate_X,
     as_1d,
@@ -53,12 +54,7 @@ def linear_scores(X, W, b=None):
 def _scores(X, W, b):
     """X W^T + b for validated inputs; an overflowing score keeps its sign (+-inf), never NaN."""
     with np.errstate(over="ignore", invalid="ignore"):
-        S = X @ W.T + b
-    if np.all(np.isfinite(S)):
-        return S
-    t = 2.0 ** -600  # the same scores scaled down: their order, and sign, is kept
-    S_small = (X * t) @ (W * t).T + b * t * t
-    return np.where(np.isfinite(S), S, np.sign(S_small) * np.inf)
+        return safe_matmul(X, W.T) + b  # an overflowing score is +-inf with its sign, never NaN
 
 
 def linear_multiclass_predict(X, W, b=None):

@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 
+from ._scaling import safe_matmul
 from ._validation import (
     _validate_X,
     as_1d,
@@ -39,7 +40,12 @@ def sign(z):
     >>> sign([-0.5, 0.0, 2.0])
     array([-1.,  1.,  1.])
     """
-    return np.where(as_float_array(z, "z") >= 0, 1.0, -1.0)
+    return _sign(as_float_array(z, "z"))
+
+
+def _sign(z):
+    """sign of validated scores; +-inf (an overflowing score) keeps its sign."""
+    return np.where(z >= 0, 1.0, -1.0)
 
 
 def perceptron_predict(X, w, b):
@@ -51,15 +57,15 @@ def perceptron_predict(X, w, b):
     b = check_real(b, "b")
     with np.errstate(over="ignore", invalid="ignore"):
         z = X @ w + b
-    return sign(_finite_scores(z, X, w, b))
+    return _sign(_finite_scores(z, X, w, b))
 
 
 def _finite_scores(z, X, w, b):
     """Scores whose sign is meaningful where X w + b overflowed: the sign of the largest term wins."""
     if np.all(np.isfinite(z)):
         return z
-    s = 2.0 ** -1000  # the same sign, computed on scaled-down operands
-    return np.where(np.isfinite(z), z, (X * s) @ (w * 1.0) + b * s)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.where(np.isfinite(z), z, safe_matmul(X, w) + b)  # +-inf with the right sign
 
 
 def perceptron_update(w, b, x, y, lr=1.0):
@@ -250,7 +256,7 @@ class Perceptron(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         """Labels in the set seen in fit: ``classes_[1]`` where sign(w^T x + b) = +1."""
-        s = sign(self.decision_function(X))
+        s = _sign(self.decision_function(X))
         return self.classes_[(s > 0).astype(int)]
 
 
