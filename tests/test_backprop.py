@@ -111,7 +111,7 @@ def test_deltas_are_dL_dz_by_finite_differences():
     ({"output": "identity"}, "needs output 'sigmoid' or 'softmax'"),
     ({"output": "softmax", "loss": "squared"}, "not 'softmax'"),
     ({"alpha": -1.0}, "alpha must be a finite number >= 0"),
-    ({"hidden": "swish"}, "activation must be one of"),
+    ({"hidden": "swish"}, "hidden must be one of"),
 ])
 def test_bad_options_raise(kwargs, match):
     Thetas = init_params([2, 3, 1], rng=0)
