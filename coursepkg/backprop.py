@@ -138,7 +138,7 @@ def _data_loss(Z_L, A_L, Y, loss, output):
     return float(np.sum(Y * np.logaddexp(0.0, -Z_L) + (1 - Y) * np.logaddexp(0.0, Z_L))) / n
 
 
-def loss_and_gradients(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="cross_entropy", alpha=0.0):
+def loss_and_gradients(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="cross_entropy", lam=0.0):
     """Average loss of a batch and its gradient for every Theta^(l), by backprop.
 
     Parameters
@@ -150,7 +150,7 @@ def loss_and_gradients(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="c
     hidden, output : str
         Activations of the hidden layers and of the output layer.
     loss : {"cross_entropy", "squared"}
-    alpha : float, default=0
+    lam : float, default=0
         L2 penalty lambda; it does not touch the bias column.
 
     Returns
@@ -164,20 +164,20 @@ def loss_and_gradients(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="c
     Stacking the examples as rows, Delta^(L) = (A^(L) - Y)/n (cross-entropy), then for each layer
     dJ/dTheta^(l) = Delta^(l+1)^T [1 A^(l)] + (lambda/n) [0 W^(l)] and
     Delta^(l) = (Delta^(l+1) W^(l)) * g'(Z^(l)): the sum over examples of the per-example outer
-    products, done as one matrix product. Symbols: lambda <-> ``alpha``, Delta <-> ``delta``.
+    products, done as one matrix product. Symbols: lambda <-> ``lam``, Delta <-> ``delta``.
 
     Examples
     --------
     >>> from coursepkg.mlp import init_params
     >>> Thetas = init_params([2, 3, 1], rng=0)
-    >>> J, grads = loss_and_gradients(Thetas, np.eye(2), np.array([0.0, 1.0]), alpha=0.1)
+    >>> J, grads = loss_and_gradients(Thetas, np.eye(2), np.array([0.0, 1.0]), lam=0.1)
     >>> [G.shape for G in grads], round(J, 4)
     ([(3, 3), (1, 4)], 0.7972)
     """
     X = as_2d(X)
     Thetas = _check_thetas(Thetas, X.shape[1])
     _check_loss(loss, output)
-    alpha = check_nonnegative(alpha, "alpha")
+    lam = check_nonnegative(lam, "lam")
     check_choice(hidden, "hidden", sorted(ACTIVATIONS))
     g, dg = get_activation(hidden)
     n = X.shape[0]
@@ -189,23 +189,23 @@ def loss_and_gradients(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="c
     for l in range(len(Thetas) - 1, -1, -1):
         W = Thetas[l][:, 1:]
         G = delta.T @ A1[l]                       # Delta^(l+1)^T [1 A^(l)]: bias column included
-        if alpha:
-            G[:, 1:] += (alpha / n) * W
-            J += alpha / (2 * n) * float(np.sum(W * W))
+        if lam:
+            G[:, 1:] += (lam / n) * W
+            J += lam / (2 * n) * float(np.sum(W * W))
         grads[l] = G
         if l > 0:
             delta = (delta @ W) * dg(Z[l - 1])
     return J, grads
 
 
-def loss_value(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="cross_entropy", alpha=0.0):
+def loss_value(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="cross_entropy", lam=0.0):
     """The J of :func:`loss_and_gradients` alone (forward pass only), e.g. for finite differences."""
     X = as_2d(X)
     Thetas = _check_thetas(Thetas, X.shape[1])
     _check_loss(loss, output)
-    alpha = check_nonnegative(alpha, "alpha")
+    lam = check_nonnegative(lam, "lam")
     Y = _encode_targets(Y, X.shape[0], Thetas[-1].shape[0])
     check_choice(hidden, "hidden", sorted(ACTIVATIONS))
     _, Z, H = _forward(Thetas, X, get_activation(hidden)[0], _output_fn(output))
-    penalty = alpha / (2 * len(X)) * sum(float(np.sum(T[:, 1:] ** 2)) for T in Thetas)
+    penalty = lam / (2 * len(X)) * sum(float(np.sum(T[:, 1:] ** 2)) for T in Thetas)
     return _data_loss(Z[-1], H, Y, loss, output) + penalty

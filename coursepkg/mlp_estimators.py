@@ -78,7 +78,7 @@ class _BaseMLP(BaseEstimator):
                 with np.errstate(over="ignore", invalid="ignore"):
                     try:
                         J, grads = loss_and_gradients(Thetas, X[idx], Y[idx], hidden=self.activation,
-                                                      output=output, loss=self._loss, alpha=self.lam)
+                                                      output=output, loss=self._loss, lam=self.lam)
                     except ValueError as exc:  # an overflow inside the forward pass
                         raise ValueError(f"training diverged (the forward pass overflowed: {exc}); lower lr "
                                          f"(now {self.lr}) or scale the features X") from exc

@@ -63,7 +63,7 @@ SPECS = {
                                                                  "y": np.array([1.0])}, ()),
     "backprop.backward": (backprop.backward, lambda: {"Thetas": THETAS, "x": _a(2), "y": np.array([1.0])}, ("x",)),
     "backprop.loss_and_gradients": (backprop.loss_and_gradients, lambda: {
-        "Thetas": THETAS, "X": X, "Y": Y01[:, None].astype(float), "alpha": 0.1}, ("X",)),
+        "Thetas": THETAS, "X": X, "Y": Y01[:, None].astype(float), "lam": 0.1}, ("X",)),
     "backprop.loss_value": (backprop.loss_value, lambda: {"Thetas": THETAS, "X": X, "Y": Y01[:, None] * 1.0}, ("X",)),
     "bootstrap.bootstrap_indices": (bootstrap.bootstrap_indices, lambda: {"n": 5, "B": 3, "rng": 0}, ()),
     "bootstrap.percentile_interval": (bootstrap.percentile_interval, lambda: {"values": _a(20), "level": 0.9},

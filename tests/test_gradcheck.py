@@ -41,9 +41,9 @@ def test_backprop_passes_and_a_wrong_entry_is_located():
     shape = Thetas[0].shape
 
     def f(T0):
-        return loss_value([T0, Thetas[1]], X, Y, hidden="tanh", alpha=0.1)
+        return loss_value([T0, Thetas[1]], X, Y, hidden="tanh", lam=0.1)
 
-    _, grads = loss_and_gradients(Thetas, X, Y, hidden="tanh", alpha=0.1)
+    _, grads = loss_and_gradients(Thetas, X, Y, hidden="tanh", lam=0.1)
     assert check_gradient(f, grads[0], Thetas[0]).ok
     wrong = grads[0].copy()
     wrong[2, 1] *= -1.5
