@@ -12,6 +12,7 @@
   were made under the default configuration, so a comparison that depends on last-bit rounding
   fails here as it would on a reader's machine. ``--float-config=default`` turns it off.
 """
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -43,6 +44,16 @@ FILE_CHAPTERS = {"test_book.py": ALL, "test_colab_env.py": ALL}
 _CHAPTER_DIR = re.compile(r"(?:^|[/\\])0([1-7])_")  # book/03_softmax, solutions/03_softmax.ipynb
 _CHAPTER_NAME = re.compile(r"(?:^|[^a-z0-9])ch0?([1-7])(?![0-9])")  # figures/ch03.py, test_figures_ch02.py
 
+# Stored notebook outputs known to print last-bit rounding (they differ between machines). Each is
+# an expected failure until its notebook prints what the reader should learn (a bound, meaningful
+# digits); then delete its line here. Not strict: on some machine the digits happen to agree.
+KNOWN_MACHINE_DEPENDENT = {
+    "book/05_kernels/01_kernel_trick.ipynb::Cell 4":
+        "prints max |phi phi^T - K| for J = 32 at machine epsilon (stored 3.6e-16; 4.1e-16 and 4.2e-16 "
+        "under two configurations of one machine): issue 16, print a bound such as < 1e-12",
+}
+ITEMS_KEY = pytest.StashKey[list]()
+
 # The second configuration, and what it changes measurably (see tests/test_suite.py).
 SECOND_FLOAT_CONFIG = {"OPENBLAS_CORETYPE": "Sandybridge", "OPENBLAS_NUM_THREADS": "1",
                        "MKL_CBWR": "AVX2", "OMP_NUM_THREADS": "1"}
@@ -72,10 +83,45 @@ def second_float_config():
     return env
 
 
+_DEFAULT_ENV = {key: os.environ.get(key) for key in SECOND_FLOAT_CONFIG}
+
+
 def pytest_configure(config):
     # This process has loaded numpy already and keeps the default; only children see the change.
     if config.getoption("--float-config") == "second":
         os.environ.update(second_float_config())
+
+
+class FloatConfig:
+    """Switch the configuration that child processes started meanwhile inherit (fixture ``float_config``)."""
+
+    def __init__(self, active):
+        self.active = active  # "second" or "default": what children get outside these blocks
+
+    @contextlib.contextmanager
+    def _env(self, values):
+        saved = {key: os.environ.get(key) for key in values}
+        try:
+            for key, value in values.items():
+                os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
+            yield
+        finally:
+            for key, value in saved.items():
+                os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
+
+    def default(self):
+        """Children started inside get this machine's default configuration (as the stored outputs)."""
+        return self._env(_DEFAULT_ENV)
+
+    def second(self):
+        """Children started inside get the second configuration (unless ``--float-config=default``)."""
+        return self._env(second_float_config() if self.active == "second" else _DEFAULT_ENV)
+
+
+@pytest.fixture(scope="session")
+def float_config(pytestconfig):
+    """Context managers ``.default()`` and ``.second()`` for the configuration of child processes."""
+    return FloatConfig(pytestconfig.getoption("--float-config"))
 
 
 def _cuda_available():
@@ -156,6 +202,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         for chapter in sorted(chapters_of(item, figures)):
             item.add_marker(getattr(pytest.mark, f"ch{chapter}"))
+        if item.nodeid in KNOWN_MACHINE_DEPENDENT:
+            item.add_marker(pytest.mark.xfail(reason=KNOWN_MACHINE_DEPENDENT[item.nodeid], strict=False))
+    config.stash[ITEMS_KEY] = list(items)  # every collected test, before -m or -k deselect any
     if config.getoption("--chapters"):
         for item in items:
             marks = sorted({m.name for m in item.iter_markers() if re.fullmatch(r"ch[1-7]", m.name)})

@@ -3,8 +3,8 @@
 One strict build (``-W --keep-going``, stored outputs, nothing executed) per test session,
 written under pytest's temporary folder so the repository's ``_build/`` is left alone. Headless
 Chromium (network cut) then opens every page: math typeset, images decoded, no console error or
-failed load, saved widgets drawn; screenshots of each chapter's first screen go to
-``_build/screenshots/``. Run alone with ``pytest -m book tests/test_book.py``.
+failed load, saved widgets drawn, nothing wider than the text column at phone (420 px) and desktop
+(1280 px) width; the first screen of every page at both widths goes to ``_build/screenshots/``. Run alone with ``pytest -m book tests/test_book.py``.
 """
 
 from __future__ import annotations
@@ -190,6 +190,47 @@ _ALLOWED_CONSOLE = ("Identifier 'THEBE_JS_URL' has already been declared",
                     "Got invalid theme mode: . Resetting to auto.")
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
+# Content wider than the text column. Nothing may stick out of the column or be cut at its edge,
+# nor may the page scroll sideways; code and outputs may scroll inside their own box. At desktop
+# width (>= 1000 px) tables and display math must also fit without scrolling.
+_LAYOUT = r"""
+  const overflowing = () => {
+    const col = document.querySelector('article.bd-article') || document.querySelector('main') || document.body;
+    const edge = col.getBoundingClientRect();
+    const wide = window.innerWidth >= 1000;
+    const found = [];
+    const label = e => {
+      const text = (e.textContent || e.getAttribute('src') || '').trim().replace(/\s+/g, ' ').slice(0, 50);
+      return `<${e.tagName.toLowerCase()}> "${text}"`;
+    };
+    const scroller = e => {
+      for (let a = e; a && a !== col; a = a.parentElement) {
+        const o = getComputedStyle(a).overflowX;
+        if (o === 'auto' || o === 'scroll') return a;
+      }
+      return null;
+    };
+    const page = document.documentElement.scrollWidth;
+    if (page > window.innerWidth + 1) found.push(`the page scrolls sideways (${page} px in ${window.innerWidth} px)`);
+    const blocks = 'table, pre, mjx-container[display="true"], div.math, img, .cell_output, .output, svg';
+    for (const e of col.querySelectorAll(blocks)) {
+      const r = e.getBoundingClientRect();
+      if (r.width === 0 || e.closest('.widget-subarea, mjx-container:not([display="true"]), svg svg')) continue;
+      const box = scroller(e);
+      const right = box ? Math.min(r.right, box.getBoundingClientRect().right) : r.right;
+      if (right > edge.right + 1 || r.left < edge.left - 1) {
+        found.push(`${label(e)} sticks out of the column (${Math.round(r.left)}-${Math.round(right)} px, ` +
+                   `column ${Math.round(edge.left)}-${Math.round(edge.right)} px)`);
+      } else if (!box && e.tagName !== 'IMG' && e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0) {
+        found.push(`${label(e)} is cut: ${e.scrollWidth} px of content in ${e.clientWidth} px`);
+      } else if (wide && box && e.matches('table, mjx-container, div.math') && box.scrollWidth > box.clientWidth + 1) {
+        found.push(`${label(e)} needs sideways scrolling at ${window.innerWidth} px (${box.scrollWidth} px in ${box.clientWidth} px)`);
+      }
+    }
+    return found;
+  };
+"""
+
 # Runs in each page once it has loaded: waits for saved widgets to be drawn, MathJax (its start-up
 # typesetting and any widget labels queued after it), fonts and images, then reports.
 _PROBE = """(async () => {
@@ -208,6 +249,7 @@ _PROBE = """(async () => {
   await document.fonts.ready;
   await until(() => [...document.images].every(i => i.complete), 10000);
   const math = [...document.querySelectorAll('.math')];
+__LAYOUT__
   return {
     widgetViews: views.length, widgetsDrawn,
     widgetLabelMath: document.querySelectorAll('.widget-label mjx-container').length,
@@ -219,8 +261,9 @@ _PROBE = """(async () => {
     brokenImages: [...document.images].filter(i => !(i.complete && i.naturalWidth > 0))
       .map(i => i.getAttribute('src')),
     html: document.documentElement.outerHTML,
+    overflow: overflowing(),
   };
-})()""" % _WIDGET_VIEW
+})()""".replace("__LAYOUT__", _LAYOUT) % _WIDGET_VIEW
 
 
 def _chromium():
@@ -228,28 +271,40 @@ def _chromium():
 
 
 def _first_pages(html):
-    """The intro, the gallery and the first page of every chapter: the screenshots kept."""
+    """The intro, the gallery and the first page of every chapter."""
     chapters = sorted(p for p in (html / "book").glob("[0-9][0-9]_*") if p.is_dir())
     firsts = [sorted(c.glob("0*.html"))[0] for c in chapters if list(c.glob("0*.html"))]
     return [html / "book" / "intro.html", html / "book" / "gallery.html", *firsts]
 
 
-def _visit_all(browsers, pages, html, shots):
-    """Visit ``pages`` split over ``browsers`` (one thread each); return {relative name: result}."""
-    keep = set(_first_pages(html))
+# Window sizes every page is opened at: a desktop and a phone held upright.
+WINDOWS = {1280: 1600, 420: 900}
+DESKTOP, PHONE = 1280, 420
 
-    def one(browser, page):
-        shot = shots / _shot_name(page, html) if page in keep else None
-        return page.relative_to(html).as_posix(), browser.visit(page, _PROBE, screenshot=shot)
+
+def _visit_all(browsers, pages, html, shots):
+    """Visit ``pages`` at every size in WINDOWS, split over ``browsers`` (one thread each).
+
+    Returns {width: {relative name: result}}; the first screen of each page at each width is
+    kept as ``shots``/<width>px/<page>.png.
+    """
+    for width in WINDOWS:
+        (shots / f"{width}px").mkdir(parents=True, exist_ok=True)
+
+    def one(browser, page, width):
+        shot = shots / f"{width}px" / _shot_name(page, html)
+        result = browser.visit(page, _PROBE, width=width, height=WINDOWS[width], screenshot=shot)
+        return width, page.relative_to(html).as_posix(), result
 
     def run(browser, share):
-        return dict(one(browser, page) for page in share)
+        return [one(browser, page, width) for page in share for width in WINDOWS]
 
     with ThreadPoolExecutor(len(browsers)) as pool:
         shares = [pages[i::len(browsers)] for i in range(len(browsers))]
-        results = {}
+        results = {width: {} for width in WINDOWS}
         for part in pool.map(run, browsers, shares):
-            results.update(part)
+            for width, name, result in part:
+                results[width][name] = result
     return results
 
 
@@ -281,7 +336,7 @@ def visits(build, pages, vendored):
     _need_browser(vendored)
     _, html = build
     shots = ROOT / "_build" / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(shots, ignore_errors=True)  # only this run's pages
     browser_cls = _load_tool("screenshot").Browser
     browsers = [browser_cls(), browser_cls()]  # started here: Popen is not forked from threads
     try:
@@ -296,7 +351,7 @@ def visits(build, pages, vendored):
 def test_every_page_renders_in_a_real_browser(build, pages, visits):
     """Math typeset, no raw TeX, every image decoded, no console error or failed load."""
     _, html = build
-    results, shots = visits
+    results, shots = visits[0][DESKTOP], visits[1]
     redirects = {p: _redirect(p) for p in pages if _redirect(p)}
     assert len(results) == len(pages) - len(redirects) > 30
     for page, target in redirects.items():
@@ -312,9 +367,21 @@ def test_every_page_renders_in_a_real_browser(build, pages, visits):
         broken = found["brokenImages"]
         assert broken == [], f"{name}: images that did not load {broken}"
     assert sum(r["probe"]["images"] for r in results.values()) > 50
-    for page in filter(Path.exists, _first_pages(html)):
-        shot = shots / _shot_name(page, html)
-        assert shot.exists() and shot.stat().st_size > 10_000, f"{page.name}: no screenshot"
+    for width in WINDOWS:
+        for page in filter(Path.exists, _first_pages(html)):
+            shot = shots / f"{width}px" / _shot_name(page, html)
+            assert shot.exists() and shot.stat().st_size > 10_000, f"{page.name}: no screenshot at {width} px"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", sorted(WINDOWS))
+def test_no_page_is_wider_than_its_column(visits, width):
+    """Math, tables, code and outputs stay inside the text column, at phone and desktop width
+    (screenshots of every page in _build/screenshots/<width>px/)."""
+    results = visits[0][width]
+    problems = [f"{name}: {problem}" for name, result in sorted(results.items())
+                for problem in result["probe"]["overflow"]]
+    assert problems == [], f"{len(problems)} overflows at {width} px:\n" + "\n".join(problems)
 
 
 def _notebook_pages():
@@ -351,7 +418,7 @@ def _widget_pages():
 def test_every_widget_has_a_static_rendering(build, visits):
     """A reader without a kernel sees each saved widget drawn, or at least a figure beside it."""
     _, html = build
-    results, _ = visits
+    results = visits[0][DESKTOP]
     widget_pages = [p for p in _widget_pages() if f"{p}.html" in results]  # built ones
     chapters = {p.name for p in (ROOT / "book").glob("[0-9][0-9]_*") if p.is_dir()}
     assert {p.split("/")[1] for p in widget_pages} == chapters, f"one widget per chapter: {widget_pages}"
