@@ -8,7 +8,7 @@
   file is marked without being edited; ``pytest --collect-only --chapters`` lists the marks.
 - **A second floating-point configuration for every child process** (nbval's kernels, figure
   worker processes, notebooks run by tests): OpenBLAS forced to another CPU kernel on one thread,
-  MKL to its AVX2 code path, one OpenMP thread. The stored notebook outputs and gallery images
+  MKL to its AVX2 code path. The stored notebook outputs and gallery images
   were made under the default configuration, so a comparison that depends on last-bit rounding
   fails here as it would on a reader's machine. ``--float-config=default`` turns it off.
 """
@@ -54,9 +54,12 @@ KNOWN_MACHINE_DEPENDENT = {
 }
 ITEMS_KEY = pytest.StashKey[list]()
 
-# The second configuration, and what it changes measurably (see tests/test_suite.py).
-SECOND_FLOAT_CONFIG = {"OPENBLAS_CORETYPE": "Sandybridge", "OPENBLAS_NUM_THREADS": "1",
-                       "MKL_CBWR": "AVX2", "OMP_NUM_THREADS": "1"}
+# The second configuration. OpenBLAS (numpy's and scipy's copies) on another CPU kernel and one
+# thread changes the last bits of products and solves; MKL's AVX2 path those of torch's products
+# (tests/test_suite.py checks that the kernels really round differently).
+SECOND_FLOAT_CONFIG = {"OPENBLAS_CORETYPE": "Sandybridge", "OPENBLAS_NUM_THREADS": "1", "MKL_CBWR": "AVX2"}
+_DEFAULT_ENV = {key: os.environ.get(key) for key in SECOND_FLOAT_CONFIG}
+_SECOND = {}
 
 
 def pytest_addoption(parser):
@@ -72,23 +75,25 @@ def second_float_config():
 
     If OpenBLAS already runs its Sandybridge kernel here, Nehalem is forced instead.
     """
-    env = dict(SECOND_FLOAT_CONFIG)
-    try:
-        from threadpoolctl import threadpool_info
+    if not _SECOND:
+        _SECOND.update(SECOND_FLOAT_CONFIG)
+        try:
+            from threadpoolctl import threadpool_info
 
-        if any(str(i.get("architecture", "")).lower() == "sandybridge" for i in threadpool_info()):
-            env["OPENBLAS_CORETYPE"] = "Nehalem"
-    except ImportError:
-        pass
-    return env
-
-
-_DEFAULT_ENV = {key: os.environ.get(key) for key in SECOND_FLOAT_CONFIG}
+            if any(str(i.get("architecture", "")).lower() == "sandybridge" for i in threadpool_info()):
+                _SECOND["OPENBLAS_CORETYPE"] = "Nehalem"
+        except ImportError:
+            pass
+    return dict(_SECOND)
 
 
 def pytest_configure(config):
-    # This process has loaded numpy already and keeps the default; only children see the change.
+    # numpy's and scipy's OpenBLAS are loaded first, so this process keeps the default (only
+    # torch's MKL, loaded later, reads MKL_CBWR here too: nothing in-process compares stored
+    # outputs); child processes started from now on get the second configuration.
     if config.getoption("--float-config") == "second":
+        import scipy.linalg  # noqa: F401
+
         os.environ.update(second_float_config())
 
 

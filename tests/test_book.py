@@ -211,7 +211,22 @@ _LAYOUT = r"""
       return null;
     };
     const page = document.documentElement.scrollWidth;
-    if (page > window.innerWidth + 1) found.push(`the page scrolls sideways (${page} px in ${window.innerWidth} px)`);
+    if (page > window.innerWidth + 1) {
+      const culprits = [...col.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+        && ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1));
+      found.push(`the page scrolls sideways (${page} px in ${window.innerWidth} px), because of ` +
+                 culprits.slice(0, 3).map(label).join(', '));
+    }
+    // Display math in a box that clips: a character touching its top or bottom edge is cut.
+    for (const e of col.querySelectorAll('mjx-container[display="true"]')) {
+      if (getComputedStyle(e).overflowY === 'visible') continue;
+      const r = e.getBoundingClientRect();
+      const chars = [...e.querySelectorAll('mjx-c')].map(c => c.getBoundingClientRect()).filter(q => q.height > 0);
+      if (chars.length && (Math.min(...chars.map(q => q.top)) < r.top + 1 ||
+                           Math.max(...chars.map(q => q.bottom)) > r.bottom - 1)) {
+        found.push(`${label(e)} touches the edge of its clipping box: glyphs are cut`);
+      }
+    }
     const blocks = 'table, pre, mjx-container[display="true"], div.math, img, .cell_output, .output, svg';
     for (const e of col.querySelectorAll(blocks)) {
       const r = e.getBoundingClientRect();

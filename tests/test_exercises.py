@@ -51,7 +51,8 @@ def test_every_exercise_has_a_solution_and_a_check_cell():
 @pytest.mark.slow
 def test_solutions_pass_and_student_stubs_fail_cleanly(tmp_path):
     for solution in sorted((ROOT / "solutions").glob("*.ipynb")):
-        checks, errors = _check_outputs(_execute(solution))
+        # Stored outputs: nbval runs every solution notebook and fails if they are not current.
+        checks, errors = _check_outputs(nbformat.read(solution, as_version=4))
         assert errors == [] and checks and all(c.startswith("✔") for c in checks), checks + errors
         student = ROOT / "exercises" / solution.name
         checks, errors = _check_outputs(_execute(student))
