@@ -1,5 +1,6 @@
-# Everything runs inside .venv, created from requirements.txt on first use.
+# Everything runs inside .venv, created from requirements.txt on first use (`make setup`).
 # `make book` builds the book (executing every chapter); `make test` runs the whole test suite.
+# Other commands run from the environment: .venv/bin/coursepkg ..., or `source .venv/bin/activate`.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
