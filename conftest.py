@@ -4,7 +4,8 @@
 - **Chapter marks, set here for every test** (``pytest -m ch3`` selects all of chapter 3):
   notebooks by their folder (``book/03_*``, ``solutions/03_*``, ``exercises/03_*``), doctests by
   their module, tests by the parameter they run on (a chapter's notebook, figure or exercise) or
-  else by the ``coursepkg`` modules their file imports (table ``MODULE_CHAPTERS``). A new test
+  else by the ``coursepkg`` modules their file imports (table ``MODULE_CHAPTERS``), on top of a
+  file's own ``pytestmark``; a chapter mark on a test function is kept as the only one. A new test
   file is marked without being edited; ``pytest --collect-only --chapters`` lists the marks.
 - **A second floating-point configuration for every child process** (nbval's kernels, figure
   worker processes, notebooks run by tests): OpenBLAS forced to another CPU kernel on one thread,
@@ -205,6 +206,8 @@ def chapters_of(item, figures):
 def pytest_collection_modifyitems(config, items):
     figures = _figure_chapters()
     for item in items:
+        if any(re.fullmatch(r"ch[1-7]", m.name) for m in item.own_markers):
+            continue  # a chapter mark on the test function itself is the author's word
         for chapter in sorted(chapters_of(item, figures)):
             item.add_marker(getattr(pytest.mark, f"ch{chapter}"))
         if item.nodeid in KNOWN_MACHINE_DEPENDENT:

@@ -1,12 +1,11 @@
 """The figure registry: every lecture figure is registered, builds, rebuilds byte for byte, and
 matches its stored gallery image under a second floating-point configuration.
 
-Two builds are shared by the module: every figure as slides in every format (fresh worker
-processes, this machine's default configuration), and every figure as the gallery draws it
-(worker processes under the second configuration, see the root conftest.py). The first is
-compared byte for byte with a second build of a sample (one figure per chapter, every format);
-the second is the image regression against the PNGs stored in book/gallery/, which were made
-under the default configuration: a figure that moves with last-bit rounding fails there.
+One build of every figure is shared by the module: book style, every format, PNGs at the gallery's
+resolution, over two fresh worker processes under the second configuration (see the root
+conftest.py). Its PNGs are the image regression against book/gallery/, whose images were made
+under the default configuration, so a figure that moves with last-bit rounding fails there; a
+second build of a sample (one figure per chapter, every format) must give the same bytes.
 """
 import filecmp
 from pathlib import Path
@@ -24,20 +23,23 @@ CHAPTER_1 = {"perceptron_poll", "activation_gallery", "xor_three_perceptrons", "
              "linear_vs_two_layer", "learned_features"}
 
 
-@pytest.fixture(scope="module")
-def slides_build(tmp_path_factory, float_config):
-    """Every figure, slide style, every format, over two fresh worker processes (default configuration)."""
-    with float_config.default():
-        return build(tmp_path_factory.mktemp("slides"), style="slides", jobs=2)
+# PNG first: each figure is drawn once and saved in these formats in turn, and saving can move
+# constrained-layout elements by a pixel, so the PNG is saved as the gallery saves it, before
+# anything else.
+FORMATS_PNG_FIRST = ("png", *(f for f in FORMATS if f != "png"))
 
 
-@pytest.fixture(scope="module")
-def gallery_rendered(tmp_path_factory, float_config):
-    """Every figure as the gallery renders it, over two worker processes under the second configuration."""
-    out = tmp_path_factory.mktemp("gallery")
+def _build(names, out, float_config):
+    """``names`` as the gallery draws them, every format, over two fresh workers (second configuration)."""
     with float_config.second():
-        write_figures([s.name for s in select()], out, formats=("png",), style="book", dpi=GALLERY_DPI, jobs=2)
-    return out
+        return write_figures(names, out, formats=FORMATS_PNG_FIRST, style="book", dpi=GALLERY_DPI, jobs=2)
+
+
+@pytest.fixture(scope="module")
+def figure_build(tmp_path_factory, float_config):
+    """Every figure built once: (folder, paths written)."""
+    out = tmp_path_factory.mktemp("figures")
+    return out, _build([s.name for s in select()], out, float_config)
 
 
 def _sample():
@@ -55,15 +57,16 @@ def test_every_chapter_1_figure_of_the_syllabus_is_registered():
 
 
 @pytest.mark.slow
-def test_every_figure_builds_and_a_rebuilt_sample_is_byte_identical(slides_build, tmp_path):
-    # The first build ran in fresh worker processes, the sample runs here, serially: a figure that
-    # depends on the process it lands in (cached state, worker order) differs between the two.
-    assert len(slides_build) == len(FORMATS) * len(select())
-    assert all(path.stat().st_size > 1000 for path in slides_build)
+def test_every_figure_builds_and_a_rebuilt_sample_is_byte_identical(figure_build, tmp_path, float_config):
+    # Two builds in different fresh workers: a figure's bytes must not depend on the process it
+    # lands in or on the figures drawn before it there.
+    _, paths = figure_build
+    assert len(paths) == len(FORMATS) * len(select())
+    assert all(path.stat().st_size > 1000 for path in paths)
     sample = _sample()
     assert len(sample) == len({s.chapter for s in select()}) == 7
-    again = write_figures(sample, tmp_path, style="slides", jobs=1)
-    first = {path.name: path for path in slides_build}
+    again = _build(sample, tmp_path, float_config)
+    first = {path.name: path for path in paths}
     assert len(again) == len(FORMATS) * len(sample)
     for path in again:
         assert filecmp.cmp(path, first[path.name], shallow=False), f"{path.name} differs between two builds"
@@ -105,7 +108,7 @@ def test_cli_lists_and_builds(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_gallery_page_and_images_match_the_registry(gallery_rendered):
+def test_gallery_page_and_images_match_the_registry(figure_build):
     """Image regression: every figure, rendered now under the second floating-point configuration,
     matches its stored gallery PNG (made under the default one) within tolerance.
 
@@ -113,7 +116,7 @@ def test_gallery_page_and_images_match_the_registry(gallery_rendered):
     """
     from coursepkg.figures.gallery import write_gallery
 
-    problems = write_gallery(ROOT / "book", check=True, rendered=gallery_rendered)
+    problems = write_gallery(ROOT / "book", check=True, rendered=figure_build[0])
     assert problems == [], "\n".join(problems)
 
 
