@@ -23,9 +23,10 @@ CHAPTER_1 = {"perceptron_poll", "activation_gallery", "xor_three_perceptrons", "
              "linear_vs_two_layer", "learned_features"}
 
 
-# PNG first: each figure is drawn once and saved in these formats in turn, and saving can move
-# constrained-layout elements by a pixel, so the PNG is saved as the gallery saves it, before
-# anything else.
+# PNG first: each figure is drawn once and saved in these formats in turn, and an earlier save
+# can shift what a later one draws (saving SVG and PDF first changed the PNGs of four figures,
+# three with a fixed aspect ratio, beyond the gallery's tolerance). So the PNG is saved first,
+# as the gallery saves it.
 FORMATS_PNG_FIRST = ("png", *(f for f in FORMATS if f != "png"))
 
 
