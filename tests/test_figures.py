@@ -73,6 +73,27 @@ def test_every_figure_builds_and_a_rebuilt_sample_is_byte_identical(figure_build
         assert filecmp.cmp(path, first[path.name], shallow=False), f"{path.name} differs between two builds"
 
 
+@pytest.mark.ch1
+def test_two_layer_figure_fits_to_a_stationary_point_with_the_right_gradient():
+    """linear_vs_two_layer's network: its analytic gradient matches finite differences, and the
+    fit ends where that gradient vanishes (so rounding cannot move where it stops)."""
+    import numpy as np
+    from scipy.optimize import approx_fprime
+
+    from coursepkg.datasets import make_moons
+    from coursepkg.figures.ch01 import _TanhNetwork
+
+    X, y = make_moons(n=200, noise=0.2, rng=3)
+    net = _TanhNetwork(X, y)
+    args = (np.asarray(X, float), np.asarray(y, float), 1e-3)
+    theta = np.random.default_rng(5).normal(size=net.theta.shape)
+    loss, grad = net._loss_and_gradient(theta, *args)
+    numeric = approx_fprime(theta, lambda t: net._loss_and_gradient(t, *args)[0], 1e-7)
+    np.testing.assert_allclose(grad, numeric, atol=1e-5)
+    assert np.abs(net._loss_and_gradient(net.theta, *args)[1]).max() < 1e-8
+    assert net.score(X, y) >= 0.95  # what the figure shows: the network bends around the moons
+
+
 def test_build_refuses_zero_jobs(tmp_path):
     with pytest.raises(ValueError, match="jobs"):
         build(tmp_path / "x", chapter=1, jobs=0)
