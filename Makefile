@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: setup book book-fast test figures exercises clean
+.PHONY: setup book book-fast test figures exercises lab clean
 
 setup: $(VENV)/.installed
 
@@ -34,6 +34,9 @@ figures: setup  ## every lecture figure, slide style, into figures-out/
 
 exercises: setup  ## regenerate exercises/ from solutions/
 	$(VENV)/bin/coursepkg exercises build
+
+lab: setup  ## open the exercises in JupyterLab
+	$(VENV)/bin/jupyter lab exercises/
 
 clean:
 	rm -rf _build figures-out

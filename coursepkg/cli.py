@@ -9,8 +9,10 @@
     coursepkg notebooks sync-setup [--config _config.yml] [--check] NOTEBOOK...
     coursepkg check-env
     coursepkg grade SUBMISSIONS... --out DIR [--chapter N] [--timeout S] [--memory MB] [--jobs J]
-                    [--checks DIR] [--resume] [--deadline ISO]
-    coursepkg grade --gradescope [--autograder-root /autograder]
+                    [--checks DIR] [--resume] [--deadline ISO] [--no-sandbox]
+    coursepkg grade --gradescope [--autograder-root /autograder] [--no-sandbox]
+    coursepkg manual collect DIR          (derivations graded by hand; DIR is grade's --out)
+    coursepkg manual merge DIR [--scores CSV]
     coursepkg bench [--quick] [--gpu] [--json FILE] [--only NAME,...] [--repeat N]
     coursepkg bench report RESULTS.json [RESULTS_GPU.json ...] --out book/performance.md
 """
@@ -56,10 +58,12 @@ def _figures_gallery(args):
 
 
 def _exercises_list(args):
-    from .exercises import all_exercises
+    from .exercises import all_derivations, all_exercises
 
     for exercise in all_exercises().values():
-        print(f"{exercise.id:<6} {exercise.name:<26} {exercise.title} ({exercise.points:g} pt)")
+        print(f"{exercise.id:<6} {exercise.name:<26} {exercise.title} ({exercise.points:g} pt, {exercise.kind})")
+    for derivation in all_derivations().values():
+        print(f"{derivation.id:<6} {'(derivation)':<26} {derivation.title} ({derivation.points:g} pt, graded by hand)")
     return 0
 
 
@@ -95,20 +99,52 @@ def _check_env(args):
 
 
 def _grade(args):
-    from .grading import GradeOptions, grade_batch, grade_gradescope
+    from .grading import GradeOptions, GradingInterrupted, SandboxUnavailable, grade_batch, grade_gradescope
 
-    options = GradeOptions(timeout=args.timeout, memory_mb=args.memory, call_timeout=min(args.call_timeout, args.timeout))
-    if args.gradescope:
-        record = grade_gradescope(args.autograder_root, chapter=args.chapter, options=options, checks=args.checks)
-        print(f"{record['status']}: {record['score']:g}/{record['max_score']:g}")
-        return 0
-    if not args.submissions or not args.out:
-        raise ValueError("give SUBMISSIONS... and --out DIR (or --gradescope)")
-    records = grade_batch(args.submissions, args.out, chapter=args.chapter, options=options, jobs=args.jobs,
-                          checks=args.checks, resume=args.resume, deadline=args.deadline, progress=not args.quiet)
-    graded = [r for r in records if r["status"] != "superseded"]
+    for name, value in (("--timeout", args.timeout), ("--call-timeout", args.call_timeout), ("--memory", args.memory)):
+        if not value > 0:  # also refuses nan
+            raise ValueError(f"{name} must be a positive number; got {value:g}")
+    if args.jobs < 1:
+        raise ValueError(f"--jobs must be at least 1; got {args.jobs}")
+    options = GradeOptions(timeout=args.timeout, memory_mb=args.memory, call_timeout=min(args.call_timeout, args.timeout),
+                           sandbox=not args.no_sandbox)
+    if args.no_sandbox:
+        print("coursepkg: warning: --no-sandbox: submissions run without isolation (recorded in every output)",
+              file=sys.stderr)
+    try:
+        if args.gradescope:
+            record = grade_gradescope(args.autograder_root, chapter=args.chapter, options=options, checks=args.checks)
+            print(f"{record['status']}: {record['score']:g}/{record['max_score']:g}")
+            return 0
+        if not args.submissions or not args.out:
+            raise ValueError("give SUBMISSIONS... and --out DIR (or --gradescope)")
+        records = grade_batch(args.submissions, args.out, chapter=args.chapter, options=options, jobs=args.jobs,
+                              checks=args.checks, resume=args.resume, deadline=args.deadline, progress=not args.quiet)
+    except SandboxUnavailable as exc:
+        print(f"coursepkg: error: {exc}", file=sys.stderr)
+        return 2
+    except GradingInterrupted as exc:
+        done = sum(r["status"] not in ("not graded", "superseded", "skipped") for r in exc.records)
+        print(f"coursepkg: {exc}: {done} graded, gradebook: {args.out}/gradebook.csv", file=sys.stderr)
+        return 128 + exc.signum
+    graded = [r for r in records if r["status"] not in ("superseded", "skipped")]
     bad = sum(r["status"] != "graded" for r in graded)
+    listed = [r for r in records if r["status"] in ("superseded", "skipped")]
     print(f"graded {len(graded)} submission(s) ({bad} not gradable in full); gradebook: {args.out}/gradebook.csv")
+    for r in listed:
+        print(f"  {r['status']}: {r['student']}: {r['submission']} ({r['reason']})")
+    return 0
+
+
+def _manual(args):  # derivations graded by hand: coursepkg.grading.manual
+    from .grading.manual import collect_manual, merge_manual
+
+    if args.action == "collect":
+        n = collect_manual(args.out)
+        print(f"collected {n} answer(s): {args.out}/manual/*.md; fill in {args.out}/manual/scores.csv, then merge")
+    else:
+        rows = merge_manual(args.out, args.scores)
+        print(f"merged manual scores into {args.out}/gradebook.csv ({len(rows)} rows) and results/*/results.json")
     return 0
 
 
@@ -169,8 +205,9 @@ def build_parser():
     p.add_argument("submissions", nargs="*", help="notebooks or folders of notebooks")
     p.add_argument("--out", help="output folder: gradebook.csv, feedback/, results/, records/")
     p.add_argument("--chapter", type=int, help="grade this chapter's exercises (default: guessed per notebook)")
-    p.add_argument("--timeout", type=float, default=120.0, help="wall-clock seconds per notebook (default 120)")
-    p.add_argument("--call-timeout", type=float, default=10.0, help="seconds per call of a student function (default 10)")
+    p.add_argument("--timeout", type=float, default=120.0,
+                   help="CPU seconds per notebook (default 120; a wall-clock ceiling of 3x stops sleeping notebooks)")
+    p.add_argument("--call-timeout", type=float, default=10.0, help="CPU seconds per call of a student function (default 10)")
     p.add_argument("--memory", type=int, default=2048, help="address-space limit per notebook, MB (default 2048)")
     p.add_argument("--jobs", type=int, default=1, help="notebooks graded in parallel (default 1)")
     p.add_argument("--checks", help="folder of private checks: *.py files defining EXERCISES")
@@ -179,7 +216,19 @@ def build_parser():
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--gradescope", action="store_true", help="Gradescope autograder: grade ROOT/submission")
     p.add_argument("--autograder-root", default="/autograder", help="Gradescope root (default /autograder)")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="run submissions without bubblewrap (only for trusted notebooks; recorded in every output)")
     p.set_defaults(func=_grade)
+
+    manual = sub.add_parser("manual", help="derivations graded by hand: collect, then merge the scores")
+    manual = manual.add_subparsers(dest="action", required=True)
+    p = manual.add_parser("collect", help="one page of answers per student and a scores.csv to fill in")
+    p.add_argument("out", help="the folder `coursepkg grade --out` wrote")
+    p.set_defaults(func=_manual)
+    p = manual.add_parser("merge", help="add the filled-in scores to gradebook.csv and results.json")
+    p.add_argument("out", help="the folder `coursepkg grade --out` wrote")
+    p.add_argument("--scores", help="the filled-in CSV (default OUT/manual/scores.csv)")
+    p.set_defaults(func=_manual)
 
     p = sub.add_parser("check-env", help="installed versions vs the versions the book was tested with")
     p.set_defaults(func=_check_env)

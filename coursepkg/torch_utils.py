@@ -14,7 +14,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-__all__ = ["device", "seed_everything", "on_gpu", "Net", "train", "evaluate", "digits_loaders",
+__all__ = ["device", "seed_everything", "on_gpu", "Net", "train", "evaluate", "random_shift", "digits_loaders",
            "mnist_loaders", "has_torchvision", "MNIST_MEAN", "MNIST_STD"]
 
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
@@ -100,13 +100,68 @@ def evaluate(model, loader, loss_fn=None, device=None):
     return total / count, correct / count
 
 
+def random_shift(images, max_shift, generator=None, fill=None):
+    """Shift every image of a batch by its own random integer offset, filling the gap (no wrap-around).
+
+    Image ``i`` moves by ``(dy_i, dx_i)``, each drawn uniformly from ``-max_shift..max_shift``;
+    pixels pushed off one side are lost and the uncovered strip on the other side gets ``fill``
+    (default: that image's minimum, the background of a standardised digit). ``torch.roll`` would
+    instead wrap the lost pixels round to the far side, pasting stroke fragments into the margin.
+
+    Parameters
+    ----------
+    images : torch.Tensor, shape (n, channels, height, width)
+    max_shift : int, largest shift in pixels, ``0 <= max_shift < min(height, width)``
+    generator : torch.Generator or None, the source of the offsets (on the CPU)
+    fill : float or None
+
+    Examples
+    --------
+    >>> x = torch.arange(9.0).reshape(1, 1, 3, 3)
+    >>> g = torch.Generator().manual_seed(7)  # this draw moves the image up by one row
+    >>> random_shift(x, 1, generator=g, fill=-1.0)[0, 0]
+    tensor([[ 3.,  4.,  5.],
+            [ 6.,  7.,  8.],
+            [-1., -1., -1.]])
+    """
+    if not isinstance(images, torch.Tensor) or images.ndim != 4:
+        shape = tuple(images.shape) if hasattr(images, "shape") else type(images).__name__
+        raise ValueError(f"images must be a 4-d tensor (n, channels, height, width); got {shape}")
+    n, _, height, width = images.shape
+    if isinstance(max_shift, bool) or not isinstance(max_shift, int) or not 0 <= max_shift < min(height, width):
+        raise ValueError(f"max_shift must be an integer in [0, {min(height, width)}); got {max_shift!r}")
+    offsets = torch.randint(-max_shift, max_shift + 1, (2, n), generator=generator).to(images.device)
+    dy, dx = offsets
+    if fill is None:
+        fill_values = images.flatten(1).min(dim=1).values
+    else:
+        fill_values = torch.full((n,), float(fill), dtype=images.dtype, device=images.device)
+    s = max_shift
+    padded = F.pad(images, (s, s, s, s))
+    # overwrite the zero border with each image's own fill value
+    border = torch.ones_like(padded[:1, :1], dtype=torch.bool)
+    border[..., s:s + height, s:s + width] = False
+    padded = torch.where(border, fill_values.view(n, 1, 1, 1), padded)
+    # output pixel (r, c) of image i is input pixel (r - dy_i, c - dx_i): an index gather, one shift per image
+    rows = torch.arange(height, device=images.device)[None, :] + s - dy[:, None]
+    cols = torch.arange(width, device=images.device)[None, :] + s - dx[:, None]
+    i = torch.arange(n, device=images.device)[:, None, None]
+    out = padded.permute(0, 2, 3, 1)[i, rows[:, :, None], cols[:, None, :]]
+    return out.permute(0, 3, 1, 2).contiguous()
+
+
 def train(model, train_loader, optimizer, loss_fn=None, n_epochs=1, device=None, val_loader=None,
-          scheduler=None, verbose=True):
+          scheduler=None, verbose=True, augment=None):
     """The training loop: for each batch zero_grad, forward, loss, backward, step.
 
     Returns a history dict of per-epoch lists: ``train_loss`` (mean over the epoch's batches)
     and, with ``val_loader``, ``val_loss`` and ``val_acc``. ``verbose`` shows a tqdm progress bar.
+    ``augment``, when given, maps each training batch of inputs to a transformed batch of the same
+    shape (e.g. ``lambda xb: random_shift(xb, 4, generator=g)``) just before the forward pass, so
+    every epoch sees fresh copies; evaluation never augments.
     """
+    if augment is not None and not callable(augment):
+        raise TypeError(f"augment must be a callable batch -> batch or None; got {type(augment).__name__}")
     from tqdm.auto import tqdm
 
     if int(n_epochs) < 1:
@@ -121,6 +176,8 @@ def train(model, train_loader, optimizer, loss_fn=None, n_epochs=1, device=None,
         total, count = 0.0, 0
         for xb, yb in train_loader:
             xb, yb = xb.to(dev), yb.to(dev)
+            if augment is not None:
+                xb = augment(xb)
             optimizer.zero_grad()
             loss = loss_fn(model(xb), yb)
             loss.backward()

@@ -2,21 +2,27 @@
 
 Policies (also in the README):
 
-- Student: a notebook given directly, or lying directly in a given folder, belongs to the student
-  named by its file stem; one inside a sub-folder of a given folder belongs to that sub-folder
-  (the "one folder per student" export of most learning platforms).
-- Duplicates: when a student has several notebooks, the newest (modification time, then name)
-  is graded; the others are listed with status ``superseded`` and no score.
-- Late: with ``deadline``, a notebook modified after it is marked ``late = yes``; the score is not
-  changed (apply your course's late policy to the CSV).
+- Students and which notebook counts: :mod:`.identity` (path relative to the given root,
+  resubmission suffixes the only supersede, the notebook defining the exercise functions graded).
+- Late: with ``deadline``, a notebook modified after it is marked ``late = yes`` (on every run,
+  reused records included); the score is not changed.
 - Re-runs: each graded record is saved as ``records/<student>.json`` as soon as it is done; with
-  ``resume=True`` a record whose notebook, checks and limits are unchanged is reused, so an
-  interrupted batch picks up where it stopped. The gradebook is rewritten, atomically, at the end.
+  ``resume=True`` a record whose notebook, checks and limits are unchanged is reused. Feedback and
+  ``results.json`` are always rewritten from the records, and the gradebook at the end.
+- Stopping: Ctrl-C or SIGTERM kill the running children at once; the gradebook is written with
+  what is done (the rest as ``not graded``) and :class:`GradingInterrupted` is raised.
+- Nothing is written outside ``out`` (the children's work folders are ``out/.work/*``, removed,
+  and whatever a killed earlier run left there is killed and removed at start).
 """
 import hashlib
 import importlib.util
 import json
+import os
 import re
+import shutil
+import signal
+import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import datetime
 from pathlib import Path
@@ -24,9 +30,21 @@ from pathlib import Path
 from .. import __version__
 from ..exercises import all_exercises
 from .grader import GradeOptions, grade_notebook, references_for
+from .identity import file_names, find_submissions, notebooks_in, resolve_students
 from .report import feedback_markdown, gradescope_results, write_gradebook, write_json
+from .sandbox import allow_children, check_sandbox, kill_all_children, kill_leftovers, work_marker
+from .submission import SubmissionError, count_defined, read_bytes_checked, read_code_cells
 
-__all__ = ["load_private_checks", "find_submissions", "grade_batch", "grade_gradescope"]
+__all__ = ["load_private_checks", "find_submissions", "grade_batch", "grade_gradescope", "parse_deadline",
+           "GradingInterrupted"]
+
+
+class GradingInterrupted(Exception):
+    """The batch was stopped by a signal; the gradebook holds what was done. ``signum`` says which."""
+
+    def __init__(self, signum, records):
+        super().__init__(f"stopped by {signal.Signals(signum).name}; the gradebook lists what was graded")
+        self.signum, self.records = signum, records
 
 
 def load_private_checks(directory):
@@ -46,32 +64,41 @@ def load_private_checks(directory):
     return found
 
 
-def _safe(name):
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "submission"
+def parse_deadline(deadline):
+    """A datetime from an ISO date-time string (or a datetime); ValueError saying what is expected.
 
-
-def find_submissions(paths):
-    """``[(student, path), ...]`` for every notebook in ``paths`` (files or folders), sorted."""
-    found = []
-    for given in map(Path, paths):
-        if given.is_dir():
-            for path in sorted(given.rglob("*.ipynb")):
-                if ".ipynb_checkpoints" in path.parts:
-                    continue
-                rel = path.relative_to(given)
-                found.append((_safe(rel.parts[0] if len(rel.parts) > 1 else path.stem), path))
-        elif given.exists():
-            found.append((_safe(given.stem), given))
-        else:
-            raise FileNotFoundError(f"no such file or folder: {given}")
-    return found
-
-
-def _newest_first(path):
+    >>> parse_deadline("2026-03-01T23:59").isoformat()
+    '2026-03-01T23:59:00'
+    >>> parse_deadline("tomorrow")
+    Traceback (most recent call last):
+    ValueError: --deadline must be an ISO date-time such as 2026-03-01T23:59 or 2026-03-01T23:59+01:00; got 'tomorrow'
+    """
+    if deadline is None or isinstance(deadline, datetime):
+        return deadline
     try:
-        return (-path.stat().st_mtime, str(path))
-    except OSError:
-        return (0.0, str(path))
+        return datetime.fromisoformat(str(deadline))
+    except ValueError:
+        raise ValueError("--deadline must be an ISO date-time such as 2026-03-01T23:59 or 2026-03-01T23:59+01:00; "
+                         f"got {deadline!r}") from None
+
+
+def _check_arguments(chapter, jobs, exercises):
+    chapters = sorted({e.chapter for e in exercises})
+    if chapter is not None and (isinstance(chapter, bool) or chapter not in chapters):
+        raise ValueError(f"--chapter must be one of {', '.join(map(str, chapters))} (the chapters with exercises); got {chapter!r}")
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"--jobs must be a whole number >= 1; got {jobs!r}")
+
+
+def _references(checks):
+    exercises = list(all_exercises().values())
+    private = load_private_checks(checks) if checks else []
+    known = {e.id for e in exercises}
+    for e in private:
+        if e.id in known:
+            raise ValueError(f"private check id {e.id!r} is already a built-in exercise; give it a new id, e.g. {e.id}h")
+        known.add(e.id)
+    return exercises + private, references_for(exercises + private, private_ids={e.id for e in private})
 
 
 def _fingerprint(refs, options, chapter):
@@ -82,80 +109,155 @@ def _fingerprint(refs, options, chapter):
     return h.hexdigest()
 
 
+def _defined_counter(exercises, chapter):
+    cache = {}
+
+    def defined(path):
+        if path not in cache:
+            try:
+                cache[path] = count_defined(read_code_cells(path), exercises, chapter)
+            except SubmissionError:
+                cache[path] = -1
+        return cache[path]
+    return defined
+
+
+def _listed(student, entry, status, reason, sandbox):
+    return {"student": student, "submission": str(entry.path), "status": status, "reason": reason, "score": 0.0,
+            "max_score": 0.0, "exercises": [], "flags": [], "sandbox": sandbox}
+
+
+def _late(path, deadline):
+    if deadline is None:
+        return False
+    try:
+        modified = datetime.fromtimestamp(os.stat(path).st_mtime, tz=deadline.tzinfo)
+    except OSError:
+        return False
+    return modified > deadline
+
+
+def _write_outputs(out, record, name):
+    write_json(out / "results" / name / "results.json", gradescope_results(record))
+    from .report import atomic_write
+
+    atomic_write(out / "feedback" / f"{name}.md", feedback_markdown(record))
+
+
+class _Stop:
+    """Ctrl-C / SIGTERM while grading: note it and kill the running children (handlers only in the main thread)."""
+
+    def __init__(self):
+        self.signum, self.previous = None, {}
+
+    def __enter__(self):
+        allow_children()
+        if threading.current_thread() is threading.main_thread():
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                self.previous[signum] = signal.signal(signum, self.handle)
+        return self
+
+    def handle(self, signum, frame):
+        self.signum = signum
+        kill_all_children()
+
+    def __exit__(self, *exc):
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+
+
+def _prepare_out(out):
+    out.mkdir(parents=True, exist_ok=True)
+    work = out / ".work"
+    if work.exists():  # a killed earlier run: its children (if any survived) and folders go
+        kill_leftovers(work)
+        shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(mode=0o700)
+    return work
+
+
 def grade_batch(paths, out, chapter=None, options=GradeOptions(), jobs=1, checks=None, resume=False,
                 deadline=None, progress=True):
     """Grade every notebook in ``paths``; write gradebook, feedback and results.json under ``out``.
 
-    Returns the list of records, one per submission (superseded duplicates included).
+    Returns the list of records, one per notebook found (superseded and skipped ones included).
+    Raises :class:`GradingInterrupted` after writing the gradebook if a signal stopped the batch.
     """
     out = Path(out)
-    exercises = list(all_exercises().values())
-    private = load_private_checks(checks) if checks else []
-    known = {e.id for e in exercises}
-    for e in private:
-        if e.id in known:
-            raise ValueError(f"private check id {e.id!r} is already a built-in exercise; give it a new id, e.g. {e.id}h")
-        known.add(e.id)
-    refs = references_for(exercises + private, private_ids={e.id for e in private})
+    exercises, refs = _references(checks)
+    _check_arguments(chapter, jobs, exercises)
+    deadline = parse_deadline(deadline)
+    if options.sandbox:
+        check_sandbox()
+    sandbox = "bubblewrap" if options.sandbox else "none (--no-sandbox)"
+    entries = find_submissions(paths)
     fingerprint = _fingerprint(refs, options, chapter)
-    if isinstance(deadline, str):
-        deadline = datetime.fromisoformat(deadline)
+    chosen = resolve_students(entries, _defined_counter(exercises, chapter))
+    names = file_names(chosen)
+    hidden = [out, *map(Path, paths)] + ([Path(checks)] if checks else [])
+    work = _prepare_out(out)
+    records = {}
+    for student, (entry, others) in chosen.items():
+        for other, status, reason in others:
+            records[str(other.path)] = _listed(student, other, status, reason, sandbox)
 
-    by_student = {}
-    for student, path in find_submissions(paths):
-        by_student.setdefault(student, []).append(path)
-    todo, records = [], {}
-    for student, candidates in sorted(by_student.items()):
-        candidates.sort(key=_newest_first)
-        todo.append((student, candidates[0]))
-        for older in candidates[1:]:
-            records[f"{student}::{older}"] = {"student": student, "submission": str(older), "status": "superseded",
-                                              "reason": f"superseded by {candidates[0]}", "score": 0.0,
-                                              "max_score": 0.0, "exercises": [], "flags": []}
+    stop = _Stop()
 
-    def one(student, path):
-        record_path = out / "records" / f"{student}.json"
-        try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
-            digest = ""
+    def one(student, entry):
+        if stop.signum is not None:
+            return None
+        name = names[student]
+        record_path = out / "records" / f"{name}.json"
+        record = None
         if resume and record_path.is_file():
             try:
                 old = json.loads(record_path.read_text(encoding="utf-8"))
-                if old.get("sha256") == digest and old.get("fingerprint") == fingerprint:
-                    return old
-            except (OSError, ValueError):
+                digest = hashlib.sha256(read_bytes_checked(entry.path)).hexdigest()
+                if old.get("sha256") == digest and old.get("fingerprint") == fingerprint and old.get("sandbox") == sandbox:
+                    record = old
+            except (OSError, ValueError, RecursionError):
                 pass
-        try:
-            record = grade_notebook(path, refs, chapter=chapter, options=options)
-        except Exception as exc:  # noqa: BLE001 - a grader bug on one notebook must not stop the batch
-            record = {"submission": str(path), "status": "error", "reason": f"grader error: {type(exc).__name__}: {exc}",
-                      "score": 0.0, "max_score": 0.0, "exercises": [], "flags": [], "sha256": ""}
-        record.update(student=student, fingerprint=fingerprint)
-        if deadline is not None and path.is_file():
-            modified = datetime.fromtimestamp(path.stat().st_mtime, tz=deadline.tzinfo)
-            record["late"] = modified > deadline
+        if record is None:
+            try:
+                record = grade_notebook(entry.path, refs, chapter=chapter, options=options, hidden=hidden,
+                                        workdir=Path(tempfile.mkdtemp(dir=work)) / "w", group=work_marker(work))
+            except Exception as exc:  # noqa: BLE001 - a grader bug on one notebook must not stop the batch
+                record = {"submission": str(entry.path), "status": "error", "score": 0.0, "max_score": 0.0,
+                          "reason": f"grader error: {type(exc).__name__}: {str(exc)[:300]}", "exercises": [],
+                          "flags": [], "sha256": "", "sandbox": sandbox}
+            if record["status"] == "stopped":
+                record.update(student=student)
+                return record
+        record.update(student=student, submission=str(entry.path), fingerprint=fingerprint,
+                      late=_late(entry.path, deadline))
         write_json(record_path, record)
-        atomic_feedback(out, record)
+        _write_outputs(out, record, name)
         return record
 
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=len(todo), desc="grading", unit="nb")
-    with ThreadPoolExecutor(max_workers=max(1, int(jobs))) as pool:
-        futures = {pool.submit(one, student, path): (student, path) for student, path in todo}
+        bar = tqdm(total=len(chosen), desc="grading", unit="nb")
+    with stop, ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(one, student, entry): (student, entry) for student, (entry, _) in sorted(chosen.items())}
         for future in as_completed(futures):
-            student, path = futures[future]
-            records[f"{student}::{path}"] = future.result()
+            student, entry = futures[future]
+            record = future.result()
+            if record is None or record["status"] == "stopped":
+                record = _listed(student, entry, "not graded", "the batch was stopped before this notebook was graded; "
+                                 "run again with --resume", sandbox)
+            records[str(entry.path)] = record
             if bar is not None:
                 bar.update(1)
     if bar is not None:
         bar.close()
-    ordered = sorted(records.values(), key=lambda r: (r["student"], r["status"] == "superseded", r["submission"]))
+    shutil.rmtree(work, ignore_errors=True)
+    ordered = sorted(records.values(), key=lambda r: (r["student"], r["status"] in ("superseded", "skipped"), r["submission"]))
     ids = sorted({row["id"] for r in ordered for row in r.get("exercises", [])}, key=_id_key)
     write_gradebook(out / "gradebook.csv", ordered, ids)
+    if stop.signum is not None:
+        raise GradingInterrupted(stop.signum, ordered)
     return ordered
 
 
@@ -163,25 +265,39 @@ def _id_key(exercise_id):
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", exercise_id)]
 
 
-def atomic_feedback(out, record):
-    write_json(Path(out) / "results" / record["student"] / "results.json", gradescope_results(record))
-    from .report import atomic_write
-
-    atomic_write(Path(out) / "feedback" / f"{record['student']}.md", feedback_markdown(record))
+def _gradescope_record(root, chapter, options, checks):
+    exercises, refs = _references(checks)
+    _check_arguments(chapter, 1, exercises)
+    if options.sandbox:
+        check_sandbox()
+    allow_children()
+    entries = notebooks_in(root / "submission")
+    if not entries:
+        return {"status": "unreadable", "reason": "no .ipynb file in the submission", "submission": str(root / "submission")}
+    for e in entries:  # everything uploaded is this one student's
+        e.student, e.origin = "submission", ("", None)
+    entry, _ = resolve_students(entries, _defined_counter(exercises, chapter))["submission"]
+    with tempfile.TemporaryDirectory(prefix="coursepkg-grade-") as work:
+        return grade_notebook(entry.path, refs, chapter=chapter, options=options, workdir=Path(work) / "w",
+                              hidden=[root / "results"] + ([Path(checks)] if checks else []))
 
 
 def grade_gradescope(root="/autograder", chapter=None, options=GradeOptions(), checks=None):
-    """Gradescope entry point: grade the notebook in ``root/submission``, write ``root/results/results.json``."""
+    """Gradescope entry point: grade the notebook in ``root/submission``, write ``root/results/results.json``.
+
+    Writes nothing unless ``root/submission`` exists (we are on Gradescope, or in a copy of its
+    layout); from then on ``results.json`` is always written, whatever goes wrong.
+    """
     root = Path(root)
-    notebooks = sorted(p for p in (root / "submission").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-    exercises = list(all_exercises().values()) + (load_private_checks(checks) if checks else [])
-    private_ids = {e.id for e in load_private_checks(checks)} if checks else set()
-    refs = references_for(exercises, private_ids=private_ids)
-    if not notebooks:
-        record = {"student": "submission", "submission": str(root / "submission"), "status": "unreadable",
-                  "reason": "no .ipynb file in the submission", "score": 0.0, "max_score": 0.0, "exercises": [], "flags": []}
-    else:
-        record = grade_notebook(notebooks[0], refs, chapter=chapter, options=options)
-        record["student"] = "submission"
+    if not (root / "submission").is_dir():
+        raise ValueError(f"--gradescope: {root / 'submission'} does not exist, so this is not a Gradescope autograder; "
+                         "pass --autograder-root to a folder laid out like /autograder")
+    try:
+        record = _gradescope_record(root, chapter, options, checks)
+    except Exception as exc:  # noqa: BLE001 - results.json must be written whatever happens
+        record = {"status": "error", "reason": f"grader error: {type(exc).__name__}: {str(exc)[:300]}"}
+    base = {"student": "submission", "submission": str(root / "submission"), "score": 0.0, "max_score": 0.0,
+            "exercises": [], "flags": [], "sandbox": "bubblewrap" if options.sandbox else "none (--no-sandbox)"}
+    record = {**base, **record, "student": "submission"}
     write_json(root / "results" / "results.json", gradescope_results(record))
     return record

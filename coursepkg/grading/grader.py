@@ -9,6 +9,9 @@ Scoring policy (also in the README):
   rule as the in-notebook self-check;
 - whatever could not be graded (timeout, crash, function missing, answer not data) earns 0 with
   the reason;
+- time limits are CPU seconds of the submission's own process (``timeout`` per notebook,
+  ``call_timeout`` per call), so a grade does not depend on how loaded the machine is; a
+  generous wall-clock ceiling (``wall_timeout``) only stops a notebook that sleeps;
 - integrity flags do not change the score: they mark the row for the instructor to look at.
 """
 import copy
@@ -19,19 +22,29 @@ from pathlib import Path
 from ..exercises.spec import compare, describe
 from . import protocol
 from .sandbox import run_child
-from .submission import SubmissionError, guess_chapter, integrity_flags, is_self_check, read_code_cells
+from .submission import SubmissionError, code_cells, guess_chapter, integrity_flags, is_self_check, read_bytes_checked
 
 __all__ = ["GradeOptions", "Reference", "references_for", "grade_notebook"]
 
 
 @dataclass(frozen=True)
 class GradeOptions:
-    """Limits for one submission's child process."""
+    """Limits for one submission's child process (CPU seconds), and whether it runs under bubblewrap."""
 
     timeout: float = 120.0
     memory_mb: int = 2048
     call_timeout: float = 10.0
     output_cap: int = 65536
+    wall_timeout: float = None  # default max(60, 3 * timeout)
+    sandbox: bool = True
+
+    def __post_init__(self):
+        for name in ("timeout", "call_timeout", "memory_mb", "output_cap"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                raise ValueError(f"{name} must be a positive number; got {value!r}")
+        if self.wall_timeout is not None and not self.wall_timeout > 0:
+            raise ValueError(f"wall_timeout must be a positive number or None; got {self.wall_timeout!r}")
 
 
 @dataclass
@@ -124,7 +137,9 @@ def _missing_reason(name, cell_errors):
 
 def _grade_exercise(ref, answer, child, cell_errors):
     exercise = ref.exercise
-    row = {"id": exercise.id, "name": exercise.name, "title": exercise.title, "points": float(exercise.points),
+    # kind: how the row was graded ("function": by calling the student's function); the gradebook's
+    # columns are computed from the rows, so rows of other kinds (e.g. hand-graded) merge in as they are
+    row = {"id": exercise.id, "kind": "function", "name": exercise.name, "title": exercise.title, "points": float(exercise.points),
            "n_cases": len(exercise.cases), "n_passed": 0, "score": 0.0, "private": ref.private,
            "hint": exercise.hint, "failure": None}
     status = answer.get("status") if isinstance(answer, dict) else None
@@ -146,23 +161,26 @@ def _grade_exercise(ref, answer, child, cell_errors):
     return row
 
 
-def grade_notebook(path, refs, chapter=None, options=GradeOptions()):
+def grade_notebook(path, refs, chapter=None, options=GradeOptions(), workdir=None, hidden=(), group=""):
     """Grade the notebook at ``path`` against ``refs`` (``{id: Reference}``, every chapter).
 
+    ``workdir``: a folder that does not exist yet, the child's only writable place (default: a new
+    temporary one); ``hidden``: paths the sandbox must not show even if they lie in a folder it mounts;
+    ``group``: a tag for the child's processes (:func:`.sandbox.work_marker`).
     Returns a record (a dict of plain data): status, score, max_score, one row per exercise,
     integrity flags, the reason for any 0, the child's captured output. Never raises for a bad
     submission.
     """
     path = Path(path)
     record = {"submission": str(path), "status": "graded", "reason": "", "flags": [], "output": "",
-              "output_bytes": 0, "seconds": 0.0, "chapter": chapter, "exercises": [], "score": 0.0, "max_score": 0.0}
-    try:
-        record["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        record["sha256"] = ""
+              "output_bytes": 0, "seconds": 0.0, "chapter": chapter, "exercises": [], "score": 0.0, "max_score": 0.0,
+              "sha256": "", "sandbox": "bubblewrap" if options.sandbox else "none (--no-sandbox)"}
     exercises = [r.exercise for r in refs.values()]
     try:
-        cells = read_code_cells(path)
+        data = read_bytes_checked(path)
+        record["sha256"] = hashlib.sha256(data).hexdigest()
+        cells = code_cells(data)
+        del data
     except SubmissionError as exc:
         cells, record["status"], record["reason"] = None, "unreadable", str(exc)
     if cells is not None and chapter is None:
@@ -177,17 +195,25 @@ def grade_notebook(path, refs, chapter=None, options=GradeOptions()):
         record.update(status="unreadable", reason="no exercise function found in the notebook; pass --chapter")
         return record
     record["flags"] = integrity_flags(cells, [r.exercise for r in chosen])
-    jobs = [{"name": r.exercise.name, "cases": [{"args": c.args, "kwargs": dict(c.kwargs)} for c in r.exercise.cases]}
-            for r in chosen]
-    child = run_child([c for c in cells if not is_self_check(c[1])], jobs, timeout=options.timeout, memory_mb=options.memory_mb,
-                      call_timeout=options.call_timeout, output_cap=options.output_cap)
+    jobs = [{"name": r.exercise.name, "private": r.private,
+             "cases": [{"args": c.args, "kwargs": dict(c.kwargs)} for c in r.exercise.cases]} for r in chosen]
+    if workdir is None:
+        import tempfile
+
+        workdir = Path(tempfile.mkdtemp(prefix="coursepkg-grade-")) / "work"
+    child = run_child([c for c in cells if not is_self_check(c[1])], jobs, workdir, timeout=options.timeout,
+                      memory_mb=options.memory_mb, call_timeout=options.call_timeout, output_cap=options.output_cap,
+                      wall_timeout=options.wall_timeout, sandbox=options.sandbox, hidden=hidden, group=group)
+    if workdir.parent.name.startswith("coursepkg-grade-"):
+        workdir.parent.rmdir()
     record.update(output=child.output, output_bytes=child.output_bytes, seconds=round(child.seconds, 2))
     cell_errors = [e for e in child.cell_errors if isinstance(e, dict)]
     record["cell_errors"] = cell_errors
     record["exercises"] = [_grade_exercise(r, a, child, cell_errors) for r, a in zip(chosen, child.answers)]
     record["score"] = float(sum(row["score"] for row in record["exercises"]))
     if child.status != "finished":
-        record.update(status="timeout" if child.status == "timeout" else "crashed", reason=child.problem)
+        status = {"timeout": "timeout", "stopped": "stopped"}.get(child.status, "crashed")
+        record.update(status=status, reason=child.problem)
     return record
 
 

@@ -1,26 +1,48 @@
 """What the grader writes: the CSV gradebook, Markdown feedback, Gradescope ``results.json``.
 
 Every file is written atomically (a temporary file in the same folder, then ``os.replace``), so an
-interrupted run leaves either the previous version or the new one, never half a file.
+interrupted run leaves either the previous version or the new one, never half a file, with the
+permissions the user's umask gives (like any file they create).
+
+Private checks stay private in what students see (feedback, ``results.json``): a failed hidden
+case is reported as "hidden case k failed", with no inputs, expected values or exception text.
+The gradebook and ``records/`` are for the instructor and keep the details.
 """
 import csv
 import io
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 __all__ = ["atomic_write", "gradebook_columns", "write_gradebook", "feedback_markdown", "gradescope_results"]
 
 
+_UMASK_LOCK = threading.Lock()
+
+
+def _file_mode():
+    """0o666 less the process umask, read from /proc (os.umask can only read it by setting it, racing other threads)."""
+    try:
+        with open("/proc/self/status") as f:
+            mask = next(int(line.split()[1], 8) for line in f if line.startswith("Umask:"))
+    except (OSError, StopIteration, ValueError, IndexError):
+        with _UMASK_LOCK:
+            mask = os.umask(0o022)
+            os.umask(mask)
+    return 0o666 & ~mask
+
+
 def atomic_write(path, text):
-    """Write ``text`` to ``path`` atomically."""
+    """Write ``text`` to ``path`` atomically, with the permissions the umask gives."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
+            os.fchmod(f.fileno(), _file_mode())  # mkstemp makes 0600
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -33,7 +55,7 @@ def _fmt(x):
 
 
 def gradebook_columns(exercise_ids):
-    return ["student", "submission", "status", *exercise_ids, "total", "max_total", "late", "flags", "reason"]
+    return ["student", "submission", "status", *exercise_ids, "total", "max_total", "late", "flags", "reason", "sandbox"]
 
 
 def write_gradebook(path, records, exercise_ids):
@@ -44,11 +66,21 @@ def write_gradebook(path, records, exercise_ids):
     for r in records:
         earned = {row["id"]: row["score"] for row in r.get("exercises", [])}
         cells = [_fmt(earned[i]) if i in earned else "" for i in exercise_ids]
-        counted = r["status"] != "superseded"
+        counted = r["status"] not in ("superseded", "skipped", "not graded")
         writer.writerow([r["student"], r["submission"], r["status"], *cells,
                          _fmt(float(r["score"])) if counted else "", _fmt(float(r["max_score"])) if counted else "",
-                         "yes" if r.get("late") else "no", "; ".join(r.get("flags", [])), r.get("reason", "")])
+                         "yes" if r.get("late") else "no", "; ".join(r.get("flags", [])), r.get("reason", ""),
+                         r.get("sandbox", "")])
     return atomic_write(path, buffer.getvalue())
+
+
+def hidden_text(row):
+    """What a student may read about a private check: which hidden case failed, nothing of its data.
+
+    >>> hidden_text({"n_passed": 1, "n_cases": 3, "failure": {"case": 1, "problem": "raised ValueError: x=[7, 1]"}})
+    '1/3 hidden cases passed; hidden case 2 failed'
+    """
+    return f"{row['n_passed']}/{row['n_cases']} hidden cases passed; hidden case {row['failure']['case'] + 1} failed"
 
 
 def _row_lines(row):
@@ -65,7 +97,7 @@ def _row_lines(row):
             lines.append(f"got:      {f['got']}")
         lines += [f"problem:  {f['problem']}", "```", "", f"**Hint:** {row['hint']}"]
     elif row["failure"]:
-        lines.append(f"{row['n_passed']}/{row['n_cases']} hidden cases passed (the inputs of instructor checks are not shown).")
+        lines.append(hidden_text(row) + " (the inputs of instructor checks are not shown).")
     else:
         lines.append(row["reason"][:1].upper() + row["reason"][1:] + ".")
         if row["status"] in ("not implemented", "missing"):
@@ -82,6 +114,8 @@ def feedback_markdown(record):
         lines += [f"> {record['reason']}", ""]
     if record.get("late"):
         lines += ["> Submitted after the deadline.", ""]
+    if record.get("sandbox", "bubblewrap") != "bubblewrap":
+        lines += [f"> Graded without the sandbox ({record['sandbox']}).", ""]
     for flag in record.get("flags", []):
         lines += [f"> Integrity: {flag}. Exercises must be solved without calling the course package's own answer.", ""]
     for error in record.get("cell_errors", [])[:5]:
@@ -98,7 +132,9 @@ def gradescope_results(record):
     tests = []
     for row in record.get("exercises", []):
         output = "passed" if row["status"] == "passed" else row["reason"]
-        if row["failure"] and not row["private"]:
+        if row["failure"] and row["private"]:
+            output = hidden_text(row)
+        elif row["failure"]:
             f = row["failure"]
             output = (f"{row['n_passed']}/{row['n_cases']} cases passed.\nFirst failing case: {f['call']}\n"
                       f"Expected: {f['expected']}\n" + (f"Got:      {f['got']}\n" if f["got"] is not None else "")
@@ -109,6 +145,8 @@ def gradescope_results(record):
                       "visibility": "after_published" if row["private"] else "visible"})
     summary = [f"Status: {record['status']}"] + ([record["reason"]] if record.get("reason") else [])
     summary += [f"Flag: {flag}" for flag in record.get("flags", [])]
+    if record.get("sandbox", "bubblewrap") != "bubblewrap":
+        summary.append(f"Sandbox: {record['sandbox']}")
     return {"score": round(float(record["score"]), 4), "output": "\n".join(summary),
             "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
 

@@ -8,43 +8,99 @@ student to write, or one its reference answer is built from (``perceptron_update
 would hide such a use.
 """
 import ast
+import functools
 import json
+import os
+import stat
 import sys
 import types
 from pathlib import Path
 
-from .child import clean_source
+__all__ = ["SubmissionError", "read_bytes_checked", "read_code_cells", "code_cells", "python_source", "is_self_check", "defined_functions", "guess_chapter",
+           "count_defined", "forbidden_names", "integrity_flags"]
 
-__all__ = ["SubmissionError", "read_code_cells", "is_self_check", "defined_functions", "guess_chapter", "forbidden_names",
-           "integrity_flags"]
-
-MAX_NOTEBOOK_BYTES = 20_000_000
+MAX_NOTEBOOK_BYTES = 128_000_000  # stored outputs are dropped after reading; 50 MB of them must still grade
+_RUN_BODY = ("time", "timeit", "capture", "prun")  # the cell magics the child runs the body of (child.Shell)
 
 
 class SubmissionError(ValueError):
     """The file is not a notebook we can grade; the message says why, for the gradebook."""
 
 
-def read_code_cells(path):
-    """``[(cell_index, source), ...]`` of the code cells of notebook ``path``; SubmissionError if unreadable."""
-    path = Path(path)
+def read_bytes_checked(path, limit=MAX_NOTEBOOK_BYTES):
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes (checked before reading)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_NOTEBOOK_BYTES:
-            raise SubmissionError(f"not gradable: file is {size} bytes (limit {MAX_NOTEBOOK_BYTES})")
-        text = path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise SubmissionError("not a notebook: the file is not UTF-8 text") from None
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block us
     except OSError as exc:
         raise SubmissionError(f"unreadable: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device" if stat.S_ISCHR(info.st_mode) or \
+                stat.S_ISBLK(info.st_mode) else "a directory" if stat.S_ISDIR(info.st_mode) else "not a file"
+            raise SubmissionError(f"not gradable: not a regular file ({kind})")
+        if info.st_size > limit:
+            raise SubmissionError(f"not gradable: file is {info.st_size} bytes (limit {limit})")
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise SubmissionError(f"not gradable: file is over {limit} bytes")
+    return data
+
+
+@functools.lru_cache(maxsize=4096)
+def python_source(source):
+    r"""The Python code of a cell, as IPython's own input transformer makes it (magics become ``get_ipython()`` calls).
+
+    Examples
+    --------
+    >>> print(python_source("%matplotlib inline\nx = (1\n!= 2)"), end="")
+    get_ipython().run_line_magic('matplotlib', 'inline')
+    x = (1
+    != 2)
+    """
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    try:
+        return TransformerManager().transform_cell(source)
+    except Exception:  # noqa: BLE001 - the cell stays as it is; running it reports the error
+        return source
+
+
+def _cells_of(nb):
+    """The cells of a notebook JSON; nbformat 3 keeps them in worksheets, with the code under ``input``."""
+    if isinstance(nb, dict) and isinstance(nb.get("worksheets"), list):
+        cells = []
+        for sheet in nb["worksheets"]:
+            if isinstance(sheet, dict) and isinstance(sheet.get("cells"), list):
+                cells += [dict(c, source=c.get("input", "")) if isinstance(c, dict) else c for c in sheet["cells"]]
+        return cells
+    if isinstance(nb, dict) and isinstance(nb.get("cells"), list):
+        return nb["cells"]
+    raise SubmissionError("not a notebook: the JSON has no list of cells")
+
+
+def read_code_cells(path):
+    """``[(cell_index, python_source), ...]`` of the code cells of notebook ``path``; SubmissionError if unreadable.
+
+    Checks that ``path`` is a regular file and its size before reading; stored outputs are dropped.
+    """
+    return code_cells(read_bytes_checked(path))
+
+
+def code_cells(data):
+    """:func:`read_code_cells` for the bytes of a notebook (nbformat 4, or 3 upgraded)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SubmissionError("not a notebook: the file is not UTF-8 text") from None
     try:
         nb = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SubmissionError(f"not a notebook: invalid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
-    if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list):
-        raise SubmissionError("not a notebook: the JSON has no list of cells")
+    except RecursionError:
+        raise SubmissionError("not a notebook: JSON nested too deeply") from None
     cells = []
-    for index, cell in enumerate(nb["cells"]):
+    for index, cell in enumerate(_cells_of(nb)):
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         source = cell.get("source", "")
@@ -52,7 +108,7 @@ def read_code_cells(path):
             source = "".join(source)
         if not isinstance(source, str):
             raise SubmissionError(f"not a notebook: cell {index} has a malformed source")
-        cells.append((index, source))
+        cells.append((index, python_source(source)))
     return cells
 
 
@@ -65,26 +121,39 @@ def is_self_check(source):
     (True, False)
     """
     try:
-        tree = ast.parse(clean_source(source))
-    except (SyntaxError, ValueError):
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return bool(tree.body) and all(
         isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
         and node.value.func.id == "check" for node in tree.body)
 
 
+def _magic_body(node):
+    """The body of ``get_ipython().run_cell_magic('time', '', BODY)`` (a cell magic the child runs), else None."""
+    call = node.value if isinstance(node, ast.Expr) else None
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "run_cell_magic" \
+            and len(call.args) == 3 and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args) \
+            and call.args[0].value in _RUN_BODY:
+        return call.args[2].value
+    return None
+
+
 def _parse(cells):
     trees = []
     for index, source in cells:
         try:
-            trees.append(ast.parse(clean_source(source)))
-        except (SyntaxError, ValueError):
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
+        trees.append(tree)
+        bodies = [b for b in map(_magic_body, tree.body) if b is not None]
+        trees += _parse([(index, b) for b in bodies])
     return trees
 
 
 def defined_functions(cells):
-    """Names bound at the top level of the notebook by ``def`` or assignment."""
+    """Names bound at the top level of the notebook by ``def`` or assignment (in ``%%time`` cells too)."""
     names = set()
     for tree in _parse(cells):
         for node in tree.body:
@@ -93,6 +162,16 @@ def defined_functions(cells):
             elif isinstance(node, ast.Assign):
                 names.update(t.id for t in node.targets if isinstance(t, ast.Name))
     return names
+
+
+def count_defined(cells, exercises, chapter=None):
+    """How many exercise functions (of ``chapter``, or of the chapter the notebook answers most) the cells define."""
+    names = defined_functions(cells)
+    counts = {}
+    for exercise in exercises:
+        if exercise.name in names and (chapter is None or exercise.chapter == chapter):
+            counts[exercise.chapter] = counts.get(exercise.chapter, 0) + 1
+    return max(counts.values(), default=0)
 
 
 def guess_chapter(cells, exercises):
