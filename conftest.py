@@ -44,6 +44,16 @@ MODULE_CHAPTERS = {
 FILE_CHAPTERS = {"test_book.py": ALL, "test_colab_env.py": ALL, "test_suite.py": ALL}
 _CHAPTER_DIR = re.compile(r"(?:^|[/\\])0([1-7])_")  # book/03_softmax, solutions/03_softmax.ipynb
 _CHAPTER_NAME = re.compile(r"(?:^|[^a-z0-9])ch0?([1-7])(?![0-9])")  # figures/ch03.py, test_figures_ch02.py
+_CHAPTER_RANGE = re.compile(r"(?:^|[^a-z0-9])ch0?([1-7])_0?([1-7])(?![0-9])")  # test_mutants_ch1_4.py: 1 to 4
+_EXERCISE_ID = re.compile(r"([1-7])\.\d+[a-z]?")  # exercise "2.8" is chapter 2's
+
+
+def _chapters_in_name(name):
+    """Chapters a file name names: 'test_book_ch01_ch06_ch07' -> {1, 6, 7}, 'x_ch1_4' -> {1, 2, 3, 4}."""
+    found = {int(m.group(1)) for m in _CHAPTER_NAME.finditer(name)}
+    for m in _CHAPTER_RANGE.finditer(name):
+        found |= set(range(int(m.group(1)), int(m.group(2)) + 1))
+    return found
 
 # Stored notebook outputs known to print last-bit rounding (they differ between machines). Each is
 # an expected failure until its notebook prints what the reader should learn (a bound, meaningful
@@ -171,6 +181,8 @@ def _chapters_of_parameters(item, figures):
     for key, value in getattr(getattr(item, "callspec", None), "params", {}).items():
         if key == "chapter" and isinstance(value, int):
             found.add(value)
+        elif "exercise" in key and isinstance(value, str) and _EXERCISE_ID.fullmatch(value):
+            found.add(int(value[0]))
         elif isinstance(getattr(value, "chapter", None), int):
             found.add(value.chapter)
         elif isinstance(value, (str, Path)):
@@ -195,9 +207,9 @@ def chapters_of(item, figures):
     from_params = _chapters_of_parameters(item, figures)
     if from_params:
         return from_params
-    named = _CHAPTER_NAME.search(path.stem)
+    named = _chapters_in_name(path.stem)
     if named:
-        return {int(named.group(1))}
+        return named
     module = getattr(item, "module", None)
     return set(FILE_CHAPTERS.get(path.name, ())) | (_chapters_of_imports(module) if module else set())
 

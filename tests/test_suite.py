@@ -84,6 +84,9 @@ def test_every_test_carries_its_chapter_marks(pytestconfig):
             assert found == {f"ch{int(Path(path).stem[2:])}"}, (nodeid, found)
         elif path.startswith("tests/"):
             assert found, f"{nodeid} has no chapter mark: add its module to MODULE_CHAPTERS in conftest.py"
+        exercise = re.search(r"\[([1-7])\.\d+[a-z]?\]$", nodeid)
+        if exercise and "exercise" in nodeid.split("[")[0]:  # a test of one exercise: its chapter
+            assert f"ch{exercise.group(1)}" in found, (nodeid, found)
         figure = re.search(r"\[([a-z0-9_]+)\]$", nodeid)
         if figure and figure.group(1) in figures:  # a figure test runs under its figure's chapter
             assert f"ch{figures[figure.group(1)]}" in found, (nodeid, found)
