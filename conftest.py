@@ -59,9 +59,10 @@ def _chapters_in_name(name):
 # an expected failure until its notebook prints what the reader should learn (a bound, meaningful
 # digits); then delete its line here. Not strict: on some machine the digits happen to agree.
 KNOWN_MACHINE_DEPENDENT = {
-    "book/05_kernels/01_kernel_trick.ipynb::Cell 4":
-        "prints max |phi phi^T - K| for J = 32 at machine epsilon (stored 3.6e-16; 4.1e-16 and 4.2e-16 "
-        "under two configurations of one machine): issue 16, print a bound such as < 1e-12",
+    "book/07_optimization/02_momentum_adaptive.ipynb::Cell 13":
+        "prints training losses of deep tanh networks after 300 SGD steps (2 decimals); the runs are "
+        "chaotic, so the losses follow torch's rounding: stored 0.69/0.69/0.17 and 0.47/0.16/0.14, "
+        "0.69/0.69/0.28 and 0.33/0.18/0.12 under the second configuration (issue 16)",
 }
 ITEMS_KEY = pytest.StashKey[list]()
 
