@@ -247,6 +247,13 @@ _LAYOUT = r"""
   };
 """
 
+# Runs after a loaded page was narrowed: two frames for the new layout, then the column check.
+_LAYOUT_PROBE = """(async () => {
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+%s
+  return {overflow: overflowing()};
+})()""" % _LAYOUT
+
 # Runs in each page once it has loaded: waits for saved widgets to be drawn, MathJax (its start-up
 # typesetting and any widget labels queued after it), fonts and images, then reports.
 _PROBE = """(async () => {
@@ -299,7 +306,7 @@ DESKTOP, PHONE = 1280, 420
 
 
 def _visit_all(browsers, pages, html, shots):
-    """Visit ``pages`` at every size in WINDOWS, split over ``browsers`` (one thread each).
+    """Visit ``pages`` at every size in WINDOWS (loaded once, then narrowed), split over ``browsers``.
 
     Returns {width: {relative name: result}}; the first screen of each page at each width is
     kept as ``shots``/<width>px/<page>.png.
@@ -307,13 +314,19 @@ def _visit_all(browsers, pages, html, shots):
     for width in WINDOWS:
         (shots / f"{width}px").mkdir(parents=True, exist_ok=True)
 
-    def one(browser, page, width):
-        shot = shots / f"{width}px" / _shot_name(page, html)
-        result = browser.visit(page, _PROBE, width=width, height=WINDOWS[width], screenshot=shot)
-        return width, page.relative_to(html).as_posix(), result
+    shot = lambda page, width: shots / f"{width}px" / _shot_name(page, html)  # noqa: E731
+
+    def one(browser, page):
+        # The full probe at desktop width; then the same page narrowed to a phone's width.
+        narrower = [(w, WINDOWS[w], _LAYOUT_PROBE, shot(page, w)) for w in WINDOWS if w != DESKTOP]
+        result = browser.visit(page, _PROBE, width=DESKTOP, height=WINDOWS[DESKTOP],
+                               screenshot=shot(page, DESKTOP), resized=narrower)
+        name = page.relative_to(html).as_posix()
+        narrowed = [(w, name, {"probe": value, "errors": []}) for w, value in result["resized"].items()]
+        return [(DESKTOP, name, result), *narrowed]
 
     def run(browser, share):
-        return [one(browser, page, width) for page in share for width in WINDOWS]
+        return [row for page in share for row in one(browser, page)]
 
     with ThreadPoolExecutor(len(browsers)) as pool:
         shares = [pages[i::len(browsers)] for i in range(len(browsers))]
