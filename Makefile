@@ -13,7 +13,9 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps -e .
+	@# PYTHONWARNINGS: setuptools prints a banner on every editable install (about folders named like
+	@# the package); it is not a problem here, and a newcomer would read it as one
+	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 book: setup  ## execute every chapter and build the HTML book
