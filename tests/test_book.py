@@ -193,59 +193,7 @@ _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # Content wider than the text column. Nothing may stick out of the column or be cut at its edge,
 # nor may the page scroll sideways; code and outputs may scroll inside their own box. At desktop
 # width (>= 1000 px) tables and display math must also fit without scrolling.
-_LAYOUT = r"""
-  const overflowing = () => {
-    const col = document.querySelector('article.bd-article') || document.querySelector('main') || document.body;
-    const edge = col.getBoundingClientRect();
-    const wide = window.innerWidth >= 1000;
-    const found = [];
-    const label = e => {
-      const text = (e.textContent || e.getAttribute('src') || '').trim().replace(/\s+/g, ' ').slice(0, 50);
-      return `<${e.tagName.toLowerCase()}> "${text}"`;
-    };
-    const scroller = e => {
-      for (let a = e; a && a !== col; a = a.parentElement) {
-        const o = getComputedStyle(a).overflowX;
-        if (o === 'auto' || o === 'scroll') return a;
-      }
-      return null;
-    };
-    const page = document.documentElement.scrollWidth;
-    if (page > window.innerWidth + 1) {
-      const sticksOut = e => e.getBoundingClientRect().right > window.innerWidth + 1 && !scroller(e.parentElement);
-      const culprits = [...col.querySelectorAll('*')].filter(e => sticksOut(e)
-        && ![...e.children].some(sticksOut));
-      found.push(`the page scrolls sideways (${page} px in ${window.innerWidth} px), because of ` +
-                 culprits.slice(0, 3).map(label).join(', '));
-    }
-    // Display math in a box that clips: a character touching its top or bottom edge is cut.
-    for (const e of col.querySelectorAll('mjx-container[display="true"]')) {
-      if (getComputedStyle(e).overflowY === 'visible') continue;
-      const r = e.getBoundingClientRect();
-      const chars = [...e.querySelectorAll('mjx-c')].map(c => c.getBoundingClientRect()).filter(q => q.height > 0);
-      if (chars.length && (Math.min(...chars.map(q => q.top)) < r.top + 1 ||
-                           Math.max(...chars.map(q => q.bottom)) > r.bottom - 1)) {
-        found.push(`${label(e)} touches the edge of its clipping box: glyphs are cut`);
-      }
-    }
-    const blocks = 'table, pre, mjx-container[display="true"], div.math, img, .cell_output, .output, svg';
-    for (const e of col.querySelectorAll(blocks)) {
-      const r = e.getBoundingClientRect();
-      if (r.width === 0 || e.closest('.widget-subarea, mjx-container:not([display="true"]), svg svg')) continue;
-      const box = scroller(e);
-      const right = box ? Math.min(r.right, box.getBoundingClientRect().right) : r.right;
-      if (right > edge.right + 1 || r.left < edge.left - 1) {
-        found.push(`${label(e)} sticks out of the column (${Math.round(r.left)}-${Math.round(right)} px, ` +
-                   `column ${Math.round(edge.left)}-${Math.round(edge.right)} px)`);
-      } else if (!box && e.tagName !== 'IMG' && e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0) {
-        found.push(`${label(e)} is cut: ${e.scrollWidth} px of content in ${e.clientWidth} px`);
-      } else if (wide && box && e.matches('table, mjx-container, div.math') && box.scrollWidth > box.clientWidth + 1) {
-        found.push(`${label(e)} needs sideways scrolling at ${window.innerWidth} px (${box.scrollWidth} px in ${box.clientWidth} px)`);
-      }
-    }
-    return found;
-  };
-"""
+_LAYOUT = Path(__file__).with_name("book_layout.js").read_text(encoding="utf-8")
 
 # Runs after a loaded page was narrowed: two frames for the new layout, then the column check.
 _LAYOUT_PROBE = """(async () => {
@@ -256,37 +204,9 @@ _LAYOUT_PROBE = """(async () => {
 
 # Runs in each page once it has loaded: waits for saved widgets to be drawn, MathJax (its start-up
 # typesetting and any widget labels queued after it), fonts and images, then reports.
-_PROBE = """(async () => {
-  const sleep = ms => new Promise(done => setTimeout(done, ms));
-  const until = async (ok, ms) => { const end = Date.now() + ms;
-    while (!ok() && Date.now() < end) await sleep(50); return ok(); };
-  const views = [...document.querySelectorAll('script[type="%s"]')];
-  const drawn = () => views.every(v => v.previousElementSibling
-    && v.previousElementSibling.classList.contains('widget-subarea'));
-  const widgetsDrawn = await until(drawn, 15000);
-  const mj = window.MathJax;
-  for (let p = null; mj && mj.startup && p !== mj.startup.promise; ) {
-    p = mj.startup.promise;  // widget labels queue more typesetting behind it
-    await p;
-  }
-  await document.fonts.ready;
-  await until(() => [...document.images].every(i => i.complete), 10000);
-  const math = [...document.querySelectorAll('.math')];
-__LAYOUT__
-  return {
-    widgetViews: views.length, widgetsDrawn,
-    widgetLabelMath: document.querySelectorAll('.widget-label mjx-container').length,
-    mathElements: math.length,
-    untypeset: math.filter(e => !e.querySelector('mjx-container'))
-      .map(e => e.textContent.slice(0, 60)),
-    images: document.images.length,
-    figures: [...document.images].filter(i => !i.src.includes('/_static/')).length,
-    brokenImages: [...document.images].filter(i => !(i.complete && i.naturalWidth > 0))
-      .map(i => i.getAttribute('src')),
-    html: document.documentElement.outerHTML,
-    overflow: overflowing(),
-  };
-})()""".replace("__LAYOUT__", _LAYOUT) % _WIDGET_VIEW
+# (A %-format template: "%s" is the widget view type; __LAYOUT__ becomes the column check.)
+_PROBE = (Path(__file__).with_name("book_probe.js").read_text(encoding="utf-8")
+          .replace("__LAYOUT__", _LAYOUT) % _WIDGET_VIEW)
 
 
 def _chromium():
