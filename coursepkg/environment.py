@@ -25,7 +25,7 @@ TESTED = {
 }
 # pyproject.toml's lower bounds: below them, something in the course will break.
 MINIMUM = {
-    "numpy": "1.24", "scipy": "1.9", "matplotlib": "3.7", "scikit-learn": "1.3", "torch": "2.2", "ipywidgets": "8.0",
+    "numpy": "1.24", "scipy": "1.10", "matplotlib": "3.7", "scikit-learn": "1.3", "torch": "2.2", "ipywidgets": "8.0",
     "tqdm": "4.60", "nbformat": "5.7", "nbclient": "0.7",
 }
 TESTED_PYTHON = ("3.11",)
