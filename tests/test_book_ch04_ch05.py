@@ -287,6 +287,112 @@ def test_svc_with_c_from_lambda_minimises_our_objective():
     assert np.all(np.delete(m, svc.support_) >= 1 - 1e-6)
 
 
+def _moons_svm_problem():
+    """The page's problem: 120 moons, sigma 0.3, lambda 1e-3, and SVC's exact minimum of our objective."""
+    from sklearn.svm import SVC
+
+    from coursepkg.datasets import make_moons
+    from coursepkg.kernels import kernel_svm_loss, rbf_kernel
+
+    X, y01 = make_moons(n=120, noise=0.2, rng=3)
+    y = 2 * y01 - 1
+    n, sigma, lam = len(y), 0.3, 1e-3
+    K = rbf_kernel(X, X, sigma)
+    svc = SVC(kernel="rbf", gamma=1 / (2 * sigma**2), C=1 / (2 * lam * n), tol=1e-8).fit(X, y)
+    alpha = np.zeros(n)
+    alpha[svc.support_] = svc.dual_coef_[0]
+    return X, y01, y, K, svc, kernel_svm_loss(alpha, svc.intercept_[0], K, y, lam)
+
+
+@pytest.mark.ch5
+def test_kernel_svm_stops_by_its_rule_near_the_svc_minimum():
+    import warnings
+
+    from coursepkg.kernels import KernelSVM
+
+    X, y01, y, K, svc, loss_min = _moons_svm_problem()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the page states this fit ends by the stopping rule, no warning
+        clf = KernelSVM(sigma=0.3, lam=1e-3, lr=5.0, max_iter=3000).fit(X, y01)
+    history = np.array(clf.loss_history_)
+    # the page's numbers: stopped early, 1375 steps, best gap 0.0059 above SVC's minimum
+    assert clf.n_iter_ == 1375 and len(history) == clf.n_iter_ + 1 < 3001
+    assert round(history.min() - loss_min, 4) == 0.0059
+    # the stopping rule: over the last max(10, 3000 // 10) = 300 steps the best loss improved by < 1 %
+    best = np.minimum.accumulate(history)
+    assert best[-301] - best[-1] <= 1e-2 * best[-1]
+    assert best[-302] - best[-2] > 1e-2 * best[-2]  # and not one step earlier
+    # same sign as the exact solution on 119 of 120 points; the exception is inside SVC's margin
+    f_ours, f_svc = clf.decision_function(X), svc.decision_function(X)
+    differ = np.sign(f_ours) != np.sign(f_svc)
+    assert differ.sum() == 1
+    np.testing.assert_allclose(np.round(y[differ] * f_svc[differ], 2), [0.28])
+    np.testing.assert_allclose(np.round(y[differ] * f_ours[differ], 2), [-0.04])
+    assert np.all(clf.alpha_ != 0)  # the page: the sub-gradient alpha has no exact zeros, unlike SVC's
+
+
+@pytest.mark.ch5
+def test_kernel_svm_steps_are_eta0_over_sqrt_t_and_warn_at_max_iter():
+    from sklearn.exceptions import ConvergenceWarning
+
+    from coursepkg.kernels import KernelSVM
+
+    X, y01, y, K, svc, loss_min = _moons_svm_problem()
+    with pytest.warns(ConvergenceWarning, match="max_iter=3000"):
+        strict = KernelSVM(sigma=0.3, lam=1e-3, lr=5.0, max_iter=3000, tol=0).fit(X, y01)
+    # plain numpy sub-gradient descent with steps 5 / sqrt(t), t = 1..3000, written from the page's formulas
+    n, lam = len(y), 1e-3
+    alpha, b, losses = np.zeros(n), 0.0, []
+    for t in range(1, 3001):
+        a = y * (y * (b + K @ alpha) < 1)
+        alpha, b = alpha - 5 / np.sqrt(t) * (-(K @ a) / n + 2 * lam * K @ alpha), b + 5 / np.sqrt(t) * a.sum() / n
+        losses.append(np.maximum(0, 1 - y * (b + K @ alpha)).mean() + lam * alpha @ K @ alpha)
+    assert strict.n_iter_ == 3000
+    np.testing.assert_allclose(strict.loss_history_[1:], losses, rtol=1e-9, atol=1e-12)
+    assert round(min(losses) - loss_min, 4) == 0.0040
+    # the returned iterate is the best one: its loss is the smallest in the history
+    assert np.isclose(np.maximum(0, 1 - y * strict.decision_function(X)).mean()
+                      + lam * strict.alpha_ @ K @ strict.alpha_, min(strict.loss_history_))
+
+
+@pytest.mark.ch5
+def test_kernel_svm_bandwidth_table_numbers():
+    import warnings
+
+    from coursepkg.datasets import make_moons
+    from coursepkg.kernels import KernelSVM
+
+    X, y01 = make_moons(n=120, noise=0.2, rng=3)
+    X_test, y_test = make_moons(n=1000, noise=0.2, rng=4)
+    printed = {1.0: (0.950, 0.948), 0.3: (0.983, 0.953), 0.1: (1.000, 0.954), 0.03: (1.000, 0.781)}
+    for s, (train, test) in printed.items():
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # the page says every fit stops by the rule
+            model = KernelSVM(sigma=s, lam=1e-3, lr=5.0, max_iter=3000).fit(X, y01)
+        assert round(float(np.mean(model.predict(X) == y01)), 3) == train
+        assert round(float(np.mean(model.predict(X_test) == y_test)), 3) == test
+    # the figure kernel_svm_bandwidth fits 300 steps of lr = 1: the page says both panels' fits warn
+    from sklearn.exceptions import ConvergenceWarning
+
+    for s in (1.0, 0.1):
+        with pytest.warns(ConvergenceWarning):
+            KernelSVM(sigma=s, lam=1e-3, lr=1.0, max_iter=300).fit(X, y01)
+
+
+@pytest.mark.ch5
+def test_constant_step_hovers_in_the_band_the_page_quotes():
+    from coursepkg.kernels import kernel_svm_loss, kernel_svm_step
+
+    X, y01, y, K, svc, loss_min = _moons_svm_problem()
+    alpha, b, gaps = np.zeros(len(y)), 0.0, []
+    for _ in range(3000):
+        alpha, b = kernel_svm_step(alpha, b, K, y, 1e-3, 1.0)
+        gaps.append(kernel_svm_loss(alpha, b, K, y, 1e-3) - loss_min)
+    low, high = np.percentile(gaps[2000:], [1, 99])  # "a band between about 0.002 and 0.015", no settling
+    assert 0.002 <= low < 0.003 and 0.012 < high <= 0.016
+    assert round(gaps[-1], 4) == 0.0099 and round(min(gaps), 4) == 0.0019  # the pitfall's numbers
+
+
 @pytest.mark.ch5
 def test_margin_exercise_numbers():
     w, b = np.array([3.0, 4.0]), -5.0
