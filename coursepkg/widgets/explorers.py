@@ -49,7 +49,7 @@ def perceptron_explorer(X, y, w1=1.0, w2=1.0, b=0.0):
 
 @lru_cache(maxsize=None)
 def _gradient_norms(depth, activation):
-    from ..figures.ch02 import gradient_norms
+    from ..backprop import gradient_norms
 
     return gradient_norms(depth, activation)
 
@@ -198,13 +198,13 @@ def kernel_ridge_explorer(X, y, log_sigma=-1.0, log_lam=-2.0):
 
 def momentum_view(lr=0.06, momentum=0.6, n_steps=40):
     """The heavy-ball path on the chapter's quadratic, titled with f after ``n_steps`` steps."""
-    from ..figures.ch07 import QUAD_A, _quad_contours, quadratic_path
-    from ..optim import SGD
+    from ..figures.ch07 import draw_quadratic_contours
+    from ..optim import QUAD_A, SGD, quadratic_path
 
     path = quadratic_path(SGD, n_steps, lr=lr, momentum=momentum)
     fig = new_figure(1, 1, height=0.8)
     ax = fig.axes[0]
-    _quad_contours(ax)
+    draw_quadratic_contours(ax)
     ax.plot(path[:, 0], path[:, 1], ".-", color=PALETTE[0], markersize=6)
     ax.set_title(f"lr {lr:.3f}, momentum {momentum:.2f}: f after {n_steps} steps {0.5 * (path[-1]**2 @ QUAD_A):.1e}")
     return fig
