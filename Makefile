@@ -1,5 +1,6 @@
-# Everything runs inside .venv, created from requirements.txt on first use.
+# Everything runs inside .venv, created from requirements.txt on first use (`make setup`).
 # `make book` builds the book (executing every chapter); `make test` runs the whole test suite.
+# Other commands run from the environment: .venv/bin/coursepkg ..., or `source .venv/bin/activate`.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -12,7 +13,9 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps -e .
+	@# PYTHONWARNINGS: setuptools prints a banner on every editable install (about folders named like
+	@# the package); it is not a problem here, and a newcomer would read it as one
+	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 book: setup  ## execute every chapter and build the HTML book

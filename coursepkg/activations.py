@@ -8,7 +8,7 @@ value of the left-hand piece, as PyTorch's autograd does, so gradients agree wit
 """
 import numpy as np
 
-from ._validation import as_float_array
+from ._validation import as_float_array, check_real
 
 __all__ = [
     "identity", "identity_grad",
@@ -64,7 +64,11 @@ def sigmoid(z):
     >>> sigmoid([0.0, 1000.0, -1000.0])
     array([0.5, 1. , 0. ])
     """
-    z = _z(z)
+    return _sigmoid(_z(z))
+
+
+def _sigmoid(z):
+    """The one numpy sigmoid of the package, for validated arrays (descent, backprop use it)."""
     e = np.exp(-np.abs(z))  # in (0, 1]: cannot overflow
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
@@ -107,15 +111,19 @@ def relu_grad(z):
     return (_z(z) > 0).astype(float)
 
 
+def _alpha(alpha):
+    return check_real(alpha, "alpha", 0)
+
+
 def leaky_relu(z, alpha=0.01):
-    """g(z) = z for z > 0 and alpha z otherwise; alpha > 0 keeps a gradient for z < 0."""
-    z = _z(z)
+    """g(z) = z for z > 0 and alpha z otherwise; alpha >= 0 keeps a gradient for z < 0."""
+    z, alpha = _z(z), _alpha(alpha)
     return np.where(z > 0, z, alpha * z)
 
 
 def leaky_relu_grad(z, alpha=0.01):
     """g'(z) = 1 for z > 0 and alpha otherwise."""
-    return np.where(_z(z) > 0, 1.0, alpha)
+    return np.where(_z(z) > 0, 1.0, _alpha(alpha))
 
 
 def elu(z, alpha=1.0):
@@ -126,13 +134,13 @@ def elu(z, alpha=1.0):
     ``np.expm1`` on min(z, 0) keeps the negative branch accurate near 0 and avoids overflow
     for large positive z, where that branch is not used.
     """
-    z = _z(z)
+    z, alpha = _z(z), _alpha(alpha)
     return np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0.0)))
 
 
 def elu_grad(z, alpha=1.0):
     """g'(z) = 1 for z > 0 and alpha exp(z) otherwise."""
-    z = _z(z)
+    z, alpha = _z(z), _alpha(alpha)
     return np.where(z > 0, 1.0, alpha * np.exp(np.minimum(z, 0.0)))
 
 
@@ -159,4 +167,4 @@ def get_activation(name):
     try:
         return ACTIVATIONS[name]
     except (KeyError, TypeError):
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}; got {name!r}") from None
+        raise ValueError(f"name must be an activation, one of {sorted(ACTIVATIONS)}; got {name!r}") from None

@@ -51,6 +51,8 @@ class Value:
     def __init__(self, data, _parents=(), _local=(), _op="", label=None):
         if isinstance(data, bool) or not isinstance(data, numbers.Real):
             raise TypeError(f"data must be a real number; got {type(data).__name__}")
+        if not math.isfinite(data):
+            raise ValueError(f"data must be a finite number; got {data!r}")
         self.data = float(data)
         self.grad = 0.0
         self._parents = _parents
@@ -95,7 +97,7 @@ class Value:
     def __truediv__(self, other):
         other = other if isinstance(other, Value) else Value(other)
         if other.data == 0:
-            raise ZeroDivisionError("division by a Value equal to 0")
+            raise ValueError("the divisor must be non-zero; got a Value equal to 0 (the quotient is undefined)")
         q = self.data / other.data
         return Value._node(q, (self, other), (1.0 / other.data, -q / other.data), "/")
 
@@ -108,18 +110,33 @@ class Value:
     def __pow__(self, k):
         if isinstance(k, Value) or isinstance(k, bool) or not isinstance(k, numbers.Real):
             raise TypeError(f"the exponent must be a constant int or float; got {type(k).__name__}")
+        if not math.isfinite(k):
+            raise ValueError(f"the exponent must be finite; got {k!r}")
+        if k == 0:  # x^0 = 1 for every x (0^0 = 1 as in Python and torch): derivative 0
+            return Value._node(1.0, (self,), (0.0,), "^0")
         if self.data == 0 and k < 1:
-            raise ValueError(f"0 ** {k} has no finite derivative")
-        return Value(self.data ** k, (self,), (k * self.data ** (k - 1),), f"^{k:g}")
+            raise ValueError(f"0 ** {k} has no finite derivative: the base must be non-zero for an exponent "
+                             "below 1")
+        if self.data < 0 and k != int(k):
+            raise ValueError(f"a negative base needs an integer exponent (the result would be complex); "
+                             f"got {self.data:g} ** {k:g}")
+        try:
+            return Value(self.data ** k, (self,), (k * self.data ** (k - 1),), f"^{k:g}")
+        except OverflowError:
+            raise ValueError(f"x ** k overflows float64 (largest ~1.8e308) for x = {self.data:g}, k = {k:g}") from None
 
     # -- functions ----------------------------------------------------------------------------
     def exp(self):
-        e = math.exp(self.data)
+        try:
+            e = math.exp(self.data)
+        except OverflowError:
+            raise ValueError(f"exp(x) overflows float64 (largest ~1.8e308): x must be <= 709.78; got "
+                             f"x = {self.data:g}") from None
         return Value._node(e, (self,), (e,), "exp")
 
     def ln(self):
         if self.data <= 0:
-            raise ValueError(f"ln needs a positive argument; got {self.data:g}")
+            raise ValueError(f"ln needs a positive argument: x must be > 0; got x = {self.data:g}")
         return Value._node(math.log(self.data), (self,), (1.0 / self.data,), "ln")
 
     def sin(self):
@@ -134,7 +151,8 @@ class Value:
 
     def sigmoid(self):
         x = self.data
-        s = 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+        e = math.exp(-abs(x))  # in (0, 1]: cannot overflow, the one form of every sigmoid in the package
+        s = 1.0 / (1.0 + e) if x >= 0 else e / (1.0 + e)
         return Value._node(s, (self,), (s * (1.0 - s),), "sigmoid")
 
     def relu(self):
@@ -173,7 +191,9 @@ def _lift(x, name):
     if isinstance(x, Value):
         return x
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{name} needs a Value or a real number; got {type(x).__name__}")
+        raise TypeError(f"x must be a Value or a real number (the argument of {name}); got {type(x).__name__}")
+    if not math.isfinite(x):
+        raise ValueError(f"x must be a finite number (the argument of {name}); got {x!r}")
     return Value(x)
 
 
@@ -291,7 +311,8 @@ def trace(f, *inputs):
     Notes
     -----
     Numbering as in the lecture: the n inputs are v_{1-n}, ..., v_0 and the intermediates
-    v_1, ..., v_m by depth in the graph (ties in the order the program computed them); y = v_m. Constants are not numbered.
+    v_1, ..., v_m by depth in the graph (ties in the order the program computed them); y = v_m.
+    Constants are not numbered.
     The adjoint rows read vbar_i = sum over the children j of vbar_j * dv_j/dv_i.
 
     Examples

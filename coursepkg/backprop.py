@@ -15,10 +15,10 @@ from collections import namedtuple
 
 import numpy as np
 
-from ._validation import as_1d, as_2d, check_nonnegative
-from .activations import get_activation
-from .mlp import _check_thetas, add_bias, forward
-from .softmax import log_softmax, softmax
+from ._validation import as_1d, as_2d, as_float_array, check_choice, check_nonnegative
+from .activations import ACTIVATIONS, get_activation
+from .mlp import _check_thetas, _forward, _output_fn, add_bias, forward
+from .softmax import _log_softmax
 
 __all__ = ["LOSSES", "output_delta", "backward", "loss_and_gradients", "loss_value", "BackwardResult"]
 
@@ -29,16 +29,12 @@ BackwardResult.__doc__ = "Gradients dL/dTheta^(1..L-1) and deltas delta^(2..L) o
 
 
 def _check_loss(loss, output):
-    if loss not in LOSSES:
-        raise ValueError(f"loss must be one of {list(LOSSES)}; got {loss!r}")
+    check_choice(loss, "loss", LOSSES)
+    check_choice(output, "output", sorted(ACTIVATIONS) + ["softmax"])
     if loss == "cross_entropy" and output not in ("sigmoid", "softmax"):
         raise ValueError(f"loss='cross_entropy' needs output 'sigmoid' or 'softmax'; got output={output!r}")
     if loss == "squared" and output == "softmax":
         raise ValueError("loss='squared' needs an element-wise output activation, not 'softmax'")
-
-
-def _output(z, output):
-    return softmax(z) if output == "softmax" else get_activation(output)[0](z)
 
 
 def output_delta(a_L, z_L, y, loss="cross_entropy", output="sigmoid"):
@@ -66,6 +62,10 @@ def output_delta(a_L, z_L, y, loss="cross_entropy", output="sigmoid"):
     array([-0.2])
     """
     _check_loss(loss, output)
+    a_L, z_L, y = as_float_array(a_L, "a_L"), as_float_array(z_L, "z_L"), as_float_array(y, "y")
+    if not (a_L.shape == z_L.shape == y.shape) or a_L.ndim not in (1, 2) or a_L.size == 0:
+        raise ValueError(f"a_L, z_L and y must be non-empty arrays of one shape, (s_L,) or (n, s_L); got "
+                         f"{a_L.shape}, {z_L.shape} and {y.shape}")
     if loss == "cross_entropy":
         return a_L - y
     return (a_L - y) * get_activation(output)[1](z_L)
@@ -105,6 +105,7 @@ def backward(Thetas, x, y, hidden="sigmoid", output="sigmoid", loss="cross_entro
     y = as_1d(y, "y", None)
     if y.shape != cache.a[-1].shape:
         raise ValueError(f"y must have shape {cache.a[-1].shape} to match the output layer; got {y.shape}")
+    check_choice(hidden, "hidden", sorted(ACTIVATIONS))
     dg = get_activation(hidden)[1]
     delta = output_delta(cache.a[-1], cache.z[-1], y, loss, output)
     deltas, grads = [delta], []
@@ -118,7 +119,7 @@ def backward(Thetas, x, y, hidden="sigmoid", output="sigmoid", loss="cross_entro
 
 
 def _encode_targets(Y, n, s_L):
-    Y = np.asarray(Y, dtype=float)
+    Y = as_float_array(Y, "Y")
     if Y.ndim == 1 and s_L == 1:
         Y = Y[:, None]
     Y = as_2d(Y, "Y")
@@ -127,31 +128,17 @@ def _encode_targets(Y, n, s_L):
     return Y
 
 
-def _forward_fast(Thetas, X, g, output):
-    """forward_batch without re-validating; returns the [1 A^(l)] and the Z^(l+1) = [1 A^(l)] Theta^(l)^T.
-
-    Keeping [1 A] (instead of A plus a separate bias) makes every layer one matrix product
-    with a contiguous Theta, forward and backward, which is what BLAS is fastest at.
-    """
-    A1, Z = [add_bias(X)], []
-    for l, Theta in enumerate(Thetas):
-        Z.append(A1[-1] @ Theta.T)
-        if l < len(Thetas) - 1:
-            A1.append(add_bias(g(Z[-1])))
-    return A1, Z, _output(Z[-1], output)
-
-
 def _data_loss(Z_L, A_L, Y, loss, output):
     n = len(Y)
     if loss == "squared":
         return 0.5 * float(np.sum((A_L - Y) ** 2)) / n
     if output == "softmax":
-        return -float(np.sum(Y * log_softmax(Z_L))) / n
+        return -float(np.sum(Y * _log_softmax(Z_L, 1))) / n
     # ln a = -ln(1 + e^{-z}) and ln(1 - a) = -ln(1 + e^{z}): stable for large |z|
     return float(np.sum(Y * np.logaddexp(0.0, -Z_L) + (1 - Y) * np.logaddexp(0.0, Z_L))) / n
 
 
-def loss_and_gradients(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="cross_entropy", alpha=0.0):
+def loss_and_gradients(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="cross_entropy", lam=0.0):
     """Average loss of a batch and its gradient for every Theta^(l), by backprop.
 
     Parameters
@@ -163,7 +150,7 @@ def loss_and_gradients(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="c
     hidden, output : str
         Activations of the hidden layers and of the output layer.
     loss : {"cross_entropy", "squared"}
-    alpha : float, default=0
+    lam : float, default=0
         L2 penalty lambda; it does not touch the bias column.
 
     Returns
@@ -177,48 +164,50 @@ def loss_and_gradients(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="c
     Stacking the examples as rows, Delta^(L) = (A^(L) - Y)/n (cross-entropy), then for each layer
     dJ/dTheta^(l) = Delta^(l+1)^T [1 A^(l)] + (lambda/n) [0 W^(l)] and
     Delta^(l) = (Delta^(l+1) W^(l)) * g'(Z^(l)): the sum over examples of the per-example outer
-    products, done as one matrix product. Symbols: lambda <-> ``alpha``, Delta <-> ``delta``.
+    products, done as one matrix product. Symbols: lambda <-> ``lam``, Delta <-> ``delta``.
 
     Examples
     --------
     >>> from coursepkg.mlp import init_params
     >>> Thetas = init_params([2, 3, 1], rng=0)
-    >>> J, grads = loss_and_gradients(Thetas, np.eye(2), np.array([0.0, 1.0]), alpha=0.1)
+    >>> J, grads = loss_and_gradients(Thetas, np.eye(2), np.array([0.0, 1.0]), lam=0.1)
     >>> [G.shape for G in grads], round(J, 4)
     ([(3, 3), (1, 4)], 0.7972)
     """
     X = as_2d(X)
     Thetas = _check_thetas(Thetas, X.shape[1])
     _check_loss(loss, output)
-    alpha = check_nonnegative(alpha, "alpha")
+    lam = check_nonnegative(lam, "lam")
+    check_choice(hidden, "hidden", sorted(ACTIVATIONS))
     g, dg = get_activation(hidden)
     n = X.shape[0]
     Y = _encode_targets(Y, n, Thetas[-1].shape[0])
-    A1, Z, H = _forward_fast(Thetas, X, g, output)
+    A1, Z, H = _forward(Thetas, X, g, _output_fn(output))
     J = _data_loss(Z[-1], H, Y, loss, output)
     delta = output_delta(H, Z[-1], Y, loss, output) / n
     grads = [None] * len(Thetas)
     for l in range(len(Thetas) - 1, -1, -1):
         W = Thetas[l][:, 1:]
         G = delta.T @ A1[l]                       # Delta^(l+1)^T [1 A^(l)]: bias column included
-        if alpha:
-            G[:, 1:] += (alpha / n) * W
-            J += alpha / (2 * n) * float(np.sum(W * W))
+        if lam:
+            G[:, 1:] += (lam / n) * W
+            J += lam / (2 * n) * float(np.sum(W * W))
         grads[l] = G
         if l > 0:
             delta = (delta @ W) * dg(Z[l - 1])
     return J, grads
 
 
-def loss_value(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="cross_entropy", alpha=0.0):
+def loss_value(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="cross_entropy", lam=0.0):
     """The J of :func:`loss_and_gradients` alone (forward pass only), e.g. for finite differences."""
     X = as_2d(X)
     Thetas = _check_thetas(Thetas, X.shape[1])
     _check_loss(loss, output)
-    alpha = check_nonnegative(alpha, "alpha")
+    lam = check_nonnegative(lam, "lam")
     Y = _encode_targets(Y, X.shape[0], Thetas[-1].shape[0])
-    _, Z, H = _forward_fast(Thetas, X, get_activation(hidden)[0], output)
-    penalty = alpha / (2 * len(X)) * sum(float(np.sum(T[:, 1:] ** 2)) for T in Thetas)
+    check_choice(hidden, "hidden", sorted(ACTIVATIONS))
+    _, Z, H = _forward(Thetas, X, get_activation(hidden)[0], _output_fn(output))
+    penalty = lam / (2 * len(X)) * sum(float(np.sum(T[:, 1:] ** 2)) for T in Thetas)
     return _data_loss(Z[-1], H, Y, loss, output) + penalty
 
 

@@ -13,8 +13,17 @@ import numbers
 import numpy as np
 from sklearn.base import clone
 
-from ._validation import as_1d, as_2d, as_float_array, as_rng, check_consistent_length, check_positive, check_positive_int
-from .kernels import KernelRidge, rbf_kernel
+from ._validation import (
+    as_1d,
+    as_2d,
+    as_float_array,
+    as_rng,
+    check_consistent_length,
+    check_positive,
+    check_positive_int,
+    check_real,
+)
+from .kernels import KernelRidge, _check_condition, rbf_kernel
 
 __all__ = ["bootstrap_indices", "percentile_interval", "bootstrap_statistic", "kernel_ridge_many",
            "bootstrap_predictions", "oracle_predictions", "coverage", "binomial_tolerance"]
@@ -129,6 +138,10 @@ def _solve_stack(A, Y, lam):
     """
     n = A.shape[-1]
     A[:, np.arange(n), np.arange(n)] += lam
+    # K_b is positive semi-definite, so lambda_min(A_b) >= lam and cond_1(A_b) <= ||A_b||_1 / lam
+    # (close to equal for bootstrap sets, whose repeats make K_b singular): the conditioning rule of
+    # every kernel-ridge solver, on this cheap bound.
+    _check_condition(float(np.abs(A).sum(axis=1).max()) / lam, lam, stacklevel=4, bound=True)
     return np.linalg.solve(A, Y[..., None])[..., 0]
 
 
@@ -178,8 +191,8 @@ def kernel_ridge_many(X, y, X_grid, idx, sigma=1.0, lam=1e-3, progress=False):
     if idx.min() < 0 or idx.max() >= n:
         raise ValueError(f"idx must hold indices in [0, {n - 1}]; got values in [{idx.min()}, {idx.max()}]")
     sigma = check_positive(sigma, "sigma")
-    lam = float(lam)
-    if not np.isfinite(lam) or lam <= 0:
+    lam = check_real(lam, "lam")
+    if lam <= 0:
         raise ValueError(f"lam must be a finite number > 0 for bootstrap fits (repeated points); got {lam!r}")
     K = rbf_kernel(X, None, sigma)
     K_grid = rbf_kernel(X, X_grid, sigma)            # (n, m)
@@ -344,6 +357,8 @@ def binomial_tolerance(p, n_experiments, z=4.0):
     0.015
     """
     n_experiments = check_positive_int(n_experiments, "n_experiments")
+    p = check_real(p, "p", 0, 1)
+    z = check_real(z, "z", 0)
     return float(z * np.sqrt(p * (1.0 - p) / n_experiments))
 
 

@@ -4,7 +4,8 @@ Each generator takes ``rng`` (a Generator, an int seed or None) and returns ``(X
 """
 import numpy as np
 
-from ._validation import as_float_array, as_rng, check_nonnegative, check_positive_int
+from ._validation import as_1d, as_float_array, as_rng, check_nonnegative, check_positive_int
+from .activations import _sigmoid
 
 __all__ = ["make_poll", "make_xor", "make_moons", "bump_function", "make_curve_1d", "load_digits",
            "make_mixture", "mixture_density", "mixture_posterior", "mixture_bayes_predict", "mixture_bayes_error"]
@@ -166,11 +167,12 @@ def make_logistic(n=100, theta=(1.5, -1.0), rng=None):
     >>> X.shape, sorted(set(y.tolist())) <= [0.0, 1.0]
     ((5, 2), True)
     """
-    theta = as_float_array(theta, "theta")
+    theta = as_1d(as_float_array(theta, "theta"), "theta")
     n = check_positive_int(n, "n")
     rng = as_rng(rng)
     X = rng.normal(size=(n, theta.shape[0]))
-    y = (rng.random(n) < 1.0 / (1.0 + np.exp(-X @ theta))).astype(float)
+    with np.errstate(over="ignore"):
+        y = (rng.random(n) < _sigmoid(X @ theta)).astype(float)
     return X, y
 
 

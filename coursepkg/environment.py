@@ -14,6 +14,7 @@ __all__ = ["TESTED", "MINIMUM", "environment_report", "format_report"]
 # this table equal to requirements.txt. A version in the same major.minor series counts as tested.
 TESTED = {
     "numpy": "2.4.6",
+    "scipy": "1.17.1",
     "matplotlib": "3.11.2",
     "scikit-learn": "1.9.1",
     "torch": "2.13.0",
@@ -24,7 +25,7 @@ TESTED = {
 }
 # pyproject.toml's lower bounds: below them, something in the course will break.
 MINIMUM = {
-    "numpy": "1.24", "matplotlib": "3.7", "scikit-learn": "1.3", "torch": "2.2", "ipywidgets": "8.0",
+    "numpy": "1.24", "scipy": "1.9", "matplotlib": "3.7", "scikit-learn": "1.3", "torch": "2.2", "ipywidgets": "8.0",
     "tqdm": "4.60", "nbformat": "5.7", "nbclient": "0.7",
 }
 TESTED_PYTHON = ("3.11",)

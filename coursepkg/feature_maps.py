@@ -79,6 +79,10 @@ def rbf_feature_map_1d(x, sigma=1.0, n_terms=20):
     n_terms = check_positive_int(n_terms, "n_terms")
     j = np.arange(n_terms)
     log_fact = np.array([math.lgamma(i + 1.0) for i in j])
-    u = x[:, None] / sigma
-    # x^j / (sigma^j sqrt(j!)) via powers (u may be 0 or negative, so no logs of u)
-    return np.exp(-u**2 / 2.0) * u**j * np.exp(-0.5 * log_fact)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        u = x[:, None] / sigma
+        # exp(-u^2/2) u^j / sqrt(j!) in log space, so that huge |u| gives 0 rather than 0 * inf = NaN:
+        # sign(u)^j exp(-u^2/2 + j ln|u| - ln(j!)/2), with u^0 = 1 also at u = 0
+        log_abs = np.where(j == 0, 0.0, j * np.log(np.abs(u)))
+        sign = np.where((j % 2 == 1) & (u < 0), -1.0, 1.0)
+        return sign * np.exp(-0.5 * u**2 + log_abs - 0.5 * log_fact)

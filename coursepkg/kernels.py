@@ -14,8 +14,20 @@ from scipy import linalg
 from scipy.linalg import lapack
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from ._validation import (as_1d, as_2d, as_float_array, check_is_fitted, check_nonnegative,
-                          check_positive, check_positive_int)
+from ._scaling import safe_matmul
+from ._scaling import scaled_squared_distances as _scaled_squared_distances
+from ._validation import (
+    _validate_X,
+    as_1d,
+    as_2d,
+    check_choice,
+    check_integer,
+    check_is_fitted,
+    check_nonnegative,
+    check_positive,
+    check_real,
+    require_y,
+)
 from .feature_maps import n_polynomial_features, polynomial_feature_map, rbf_feature_map_1d
 
 __all__ = [
@@ -38,6 +50,24 @@ def _check_sigma(sigma):
     return check_positive(sigma, "sigma")
 
 
+def _check_condition(cond, lam, stacklevel=3, bound=False):
+    """The one conditioning rule of every kernel-ridge solver (numpy, batched, torch).
+
+    Raise when K + lam I is numerically singular (cond > 1 / machine epsilon), warn
+    ``IllConditionedWarning`` above ``COND_WARN``. With ``bound`` the number is an upper bound
+    (the batched solvers), so it only warns.
+    """
+    what = "an upper bound on the condition number" if bound else "condition number"
+    if not bound and (not np.isfinite(cond) or cond > 1.0 / np.finfo(float).eps):
+        raise ValueError(
+            f"K + lam I is numerically singular (condition number ~{cond:.1e}) with lam={lam:g}; "
+            "increase lam (or decrease sigma)")
+    if cond > COND_WARN:
+        warnings.warn(
+            f"K + lam I is ill-conditioned ({what} ~{cond:.1e}) with lam={lam:g}; alpha may "
+            "be inaccurate: increase lam (or decrease sigma)", IllConditionedWarning, stacklevel=stacklevel + 1)
+
+
 def _pair(X, Y):
     """Validate X (n, d) and Y (m, d); Y=None means X."""
     X = as_2d(X, "X")
@@ -48,23 +78,31 @@ def _pair(X, Y):
 def squared_distances(X, Y=None):
     """Squared Euclidean distances D[i, j] = ||X[i] - Y[j]||^2, shape (n_X, n_Y).
 
+    Parameters
+    ----------
+    X : array of shape (n, d), finite
+    Y : array of shape (m, d), finite, or None (Y = X)
+
     Notes
     -----
-    Uses ||x - y||^2 = ||x||^2 + ||y||^2 - 2 x^T y, so the work is one matrix product (BLAS).
-    Rounding can make the expansion slightly negative for near-equal points; it is clipped at 0.
+    Uses ||x - y||^2 = ||x||^2 + ||y||^2 - 2 x^T y, so the work is one matrix product (BLAS), after
+    centring the points on Y's mean and rescaling them by a power of two (exact), which keeps the
+    expansion accurate away from the origin and finite at magnitudes from 1e-300 to 1e300. Rounding
+    can make the expansion slightly negative for near-equal points; it is clipped at 0. The result is
+    +inf only where the true squared distance exceeds the largest float (~1.8e308).
 
     Examples
     --------
     >>> squared_distances([[0.0, 0.0], [3.0, 4.0]])
     array([[ 0., 25.],
            [25.,  0.]])
+    >>> squared_distances([[1e8 + 0.5]], [[1e8], [1e8 + 1]])
+    array([[0.25, 0.25]])
     """
     X, Y = _pair(X, Y)
-    D = X @ Y.T
-    D *= -2.0
-    D += np.einsum("ij,ij->i", X, X)[:, None]
-    D += np.einsum("ij,ij->i", Y, Y)[None, :]
-    np.maximum(D, 0.0, out=D)
+    D, s = _scaled_squared_distances(X, Y)
+    with np.errstate(over="ignore"):
+        D *= np.square(np.float64(s))
     return D
 
 
@@ -105,9 +143,10 @@ def polynomial_kernel(X, Y=None, degree=2, coef0=1.0):
     array([[144.]])
     """
     X, Y = _pair(X, Y)
-    k = check_positive_int(degree, "degree")
+    k = check_integer(degree, "degree", low=1)
     c = check_nonnegative(coef0, "coef0")
-    return (X @ Y.T + c) ** k
+    with np.errstate(over="ignore"):  # (x^T x' + c)^k beyond 1.8e308 is +-inf: the math, not an error
+        return (X @ Y.T + c) ** k
 
 
 def rbf_kernel(X, Y=None, sigma=1.0):
@@ -138,10 +177,24 @@ def rbf_kernel(X, Y=None, sigma=1.0):
            [0.6065, 1.    ]])
     """
     sigma = _check_sigma(sigma)
-    K = squared_distances(X, Y)
-    K *= -1.0 / (2.0 * sigma * sigma)
-    np.exp(K, out=K)
-    return K
+    X, Y = _pair(X, Y)
+    return _rbf(X, Y, sigma)
+
+
+def _rbf(X, Y, sigma):
+    """exp(-||x - y||^2 / (2 sigma^2)) for validated inputs (``Y is X``: diagonal exactly 1).
+
+    With ||x - y||^2 = s^2 D' the exponent is D' (s / sigma)^2 / 2: no inf - inf, and no 0 * inf
+    where a distance is exactly 0 (those entries are exp(0) = 1).
+    """
+    K, s = _scaled_squared_distances(X, Y)
+    with np.errstate(over="ignore"):
+        c = 0.5 * np.square(np.float64(s) / sigma)  # numpy: +inf on overflow, where Python's ** raises
+    if np.isfinite(c):
+        K *= -c
+        np.exp(K, out=K)
+        return K
+    return np.where(K == 0.0, 1.0, 0.0)  # sigma so small that every positive distance gives exp(-inf)
 
 
 def sigmoid_kernel(X, Y=None, gamma=1.0, r=0.0):
@@ -157,8 +210,12 @@ def sigmoid_kernel(X, Y=None, gamma=1.0, r=0.0):
     array([[0.4621]])
     """
     X, Y = _pair(X, Y)
-    gamma, r = float(as_float_array(gamma, "gamma")), float(as_float_array(r, "r"))
-    return np.tanh(gamma * (X @ Y.T) + r)
+    gamma, r = check_real(gamma, "gamma"), check_real(r, "r")
+    G = safe_matmul(X, Y.T)  # an overflowing inner product is +-inf, and tanh saturates to +-1
+    with np.errstate(over="ignore", invalid="ignore"):
+        Z = gamma * G + r
+    Z = np.where(np.isnan(Z), 0.0, Z)  # gamma = 0 times an infinite inner product: the term is 0
+    return np.tanh(Z)
 
 
 KERNELS = ("rbf", "linear", "polynomial")
@@ -166,6 +223,7 @@ KERNELS = ("rbf", "linear", "polynomial")
 
 def kernel_matrix(X, Y=None, kernel="rbf", sigma=1.0, degree=2, coef0=1.0):
     """K(X, Y) for a kernel named by string: 'rbf' (uses sigma), 'linear', 'polynomial' (degree, coef0)."""
+    check_choice(kernel, "kernel", KERNELS)
     if kernel == "rbf":
         return rbf_kernel(X, Y, sigma)
     if kernel == "linear":
@@ -214,6 +272,9 @@ def kernel_ridge_alpha(K, y, lam, overwrite_K=False):
         raise ValueError(f"K must be square (n, n); got shape {K.shape}")
     y = as_1d(y, "y", n=n)
     lam = check_nonnegative(lam, "lam")
+    asym = float(np.max(np.abs(K - K.T)))
+    if asym > 1e-10 * max(float(np.max(np.abs(K))), np.finfo(float).tiny):
+        raise ValueError(f"K must be symmetric (a kernel matrix); got max |K - K^T| = {asym:.3g}")
     return _cholesky_alpha(K if overwrite_K else K.copy(), y, lam)
 
 
@@ -237,15 +298,8 @@ def _cholesky_alpha(A, y, lam):
             f"K + lam I is not positive definite (numerically singular) with lam={lam:g}; "
             "increase lam (or decrease sigma), or remove duplicate points") from exc
     rcond, info = lapack.dpocon(R, anorm, uplo="U")
-    cond = np.inf if rcond <= 0 else 1.0 / rcond
-    if info != 0 or cond > 1.0 / np.finfo(float).eps:
-        raise ValueError(
-            f"K + lam I is numerically singular (condition number ~{cond:.1e}) with lam={lam:g}; "
-            "increase lam (or decrease sigma)")
-    if cond > COND_WARN:
-        warnings.warn(
-            f"K + lam I is ill-conditioned (condition number ~{cond:.1e}) with lam={lam:g}; alpha may "
-            "be inaccurate: increase lam (or decrease sigma)", IllConditionedWarning, stacklevel=3)
+    cond = np.inf if rcond <= 0 or info != 0 else 1.0 / rcond
+    _check_condition(cond, lam, stacklevel=3)
     return linalg.cho_solve((R, lower), y, check_finite=False)
 
 
@@ -263,8 +317,12 @@ def kernel_ridge_loss(alpha, K, y, lam):
     >>> kernel_ridge_loss(np.array([0.5, 1.0]), np.eye(2), np.array([1.0, 2.0]), lam=1.0)
     2.5
     """
-    alpha, y = as_1d(alpha, "alpha"), as_1d(y, "y")
-    K = as_2d(K, "K", n_features=alpha.shape[0])
+    alpha = as_1d(alpha, "alpha")
+    n = alpha.shape[0]
+    K = as_2d(K, "K", n_features=n)
+    if K.shape[0] != n:
+        raise ValueError(f"K must have shape ({n}, {n}) to match alpha; got {K.shape}")
+    y = as_1d(y, "y", n=n)
     r = K @ alpha - y
     return float(r @ r + check_nonnegative(lam, "lam") * alpha @ K @ alpha)
 
@@ -301,7 +359,7 @@ class KernelRidge(RegressorMixin, BaseEstimator):
     array([ 1., -1.])
     """
 
-    def __init__(self, sigma=1.0, lam=1e-3, kernel="rbf", degree=2, coef0=1.0):
+    def __init__(self, sigma=1.0, lam=1e-3, *, kernel="rbf", degree=2, coef0=1.0):
         self.sigma = sigma
         self.lam = lam
         self.kernel = kernel
@@ -312,9 +370,13 @@ class KernelRidge(RegressorMixin, BaseEstimator):
         return kernel_matrix(X, Y, self.kernel, self.sigma, self.degree, self.coef0)
 
     def fit(self, X, y):
-        X = as_2d(X)
+        X = _validate_X(self, X, reset=True)
+        require_y(self, y)
         y = as_1d(y, "y", n=X.shape[0])
         lam = check_nonnegative(self.lam, "lam")
+        check_choice(self.kernel, "kernel", KERNELS)
+        if self.kernel == "rbf":
+            _check_sigma(self.sigma)
         # K is built from validated X, so it is finite and square: solve it in place, unchecked
         self.alpha_ = _cholesky_alpha(self._kernel(X), y, lam)
         self.X_fit_ = X
@@ -323,7 +385,7 @@ class KernelRidge(RegressorMixin, BaseEstimator):
     def predict(self, X):
         """f(x) = sum_i alpha_i K(x_i, x) for each row x of X; shape (n,)."""
         check_is_fitted(self, "alpha_")
-        X = as_2d(X, n_features=self.X_fit_.shape[1])
+        X = _validate_X(self, X)
         return self._kernel(X, self.X_fit_) @ self.alpha_
 
 

@@ -18,11 +18,13 @@ def _pair(y, y_hat, names):
     y_hat = as_float_array(y_hat, names[1])
     if y.shape != y_hat.shape:
         raise ValueError(f"{names[0]} and {names[1]} must have the same shape; got {y.shape} and {y_hat.shape}")
+    if y.size == 0:
+        raise ValueError(f"{names[0]} and {names[1]} must hold at least one entry; got shape {y.shape}")
     return y, y_hat
 
 
 def squared_error(y, y_hat):
-    """Mean of (y - y_hat)^2 over all entries.
+    """Mean of (y - y_hat)^2 over all entries (+inf only where that exceeds the largest float).
 
     Examples
     --------
@@ -30,7 +32,10 @@ def squared_error(y, y_hat):
     2.0
     """
     y, y_hat = _pair(y, y_hat, ("y", "y_hat"))
-    return float(np.mean((y - y_hat) ** 2))
+    s = max(float(np.max(np.abs(y))), float(np.max(np.abs(y_hat))), np.finfo(float).tiny)
+    s = 2.0 ** np.ceil(np.log2(s))  # a power of two: exact scaling, no overflow of the squares
+    with np.errstate(over="ignore"):
+        return float(np.mean(((y / s - y_hat / s)) ** 2) * s * s)
 
 
 def binary_cross_entropy(y, p):

@@ -15,7 +15,7 @@ and the identity d(z^T z)/dz = 2 z.
 """
 import numpy as np
 
-from ._validation import as_1d, as_2d, as_float_array
+from ._validation import as_1d, as_2d, check_real
 
 __all__ = ["affine_of_tanh", "affine_of_square", "squared_norm_affine"]
 
@@ -45,7 +45,7 @@ def affine_of_tanh(w, beta, b):
     """
     w = as_1d(w, "w")
     beta = as_1d(beta, "beta", w.shape[0])
-    b = float(as_float_array(b, "b"))
+    b = check_real(b, "b")
     v = np.tanh(beta)
     return float(w @ v + b), {"w": v, "b": 1.0, "beta": (1.0 - v ** 2) * w}
 
@@ -66,7 +66,7 @@ def affine_of_square(w, W1, beta, b1, b):
     """
     W1, beta, b1 = _check(W1, beta, b1)
     w = as_1d(w, "w", W1.shape[0])
-    b = float(as_float_array(b, "b"))
+    b = check_real(b, "b")
     z = W1 @ beta + b1
     dz = 2.0 * w * z  # dy/dz: w_j times the derivative 2 z_j of the square
     return float(w @ z ** 2 + b), {"w": z ** 2, "W1": np.outer(dz, beta), "beta": W1.T @ dz, "b1": dz, "b": 1.0}

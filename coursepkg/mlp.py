@@ -13,8 +13,8 @@ from collections import namedtuple
 
 import numpy as np
 
-from ._validation import as_1d, as_2d, as_rng, check_positive_int
-from .activations import get_activation
+from ._validation import as_1d, as_2d, as_float_array, as_rng, check_choice, check_integer
+from .activations import ACTIVATIONS, get_activation
 from .softmax import softmax
 
 __all__ = [
@@ -28,10 +28,14 @@ ForwardCache.__doc__ = "Activations a^(1..L) and pre-activations z^(2..L) of one
 
 
 def _check_layer_sizes(layer_sizes):
+    if isinstance(layer_sizes, (str, bytes, dict)) or not hasattr(layer_sizes, "__iter__"):
+        raise ValueError(f"layer_sizes must be a sequence of positive integers; got {type(layer_sizes).__name__}")
+    if isinstance(layer_sizes, np.ndarray) and layer_sizes.ndim != 1:
+        raise ValueError(f"layer_sizes must be a 1-D sequence of positive integers; got shape {layer_sizes.shape}")
     sizes = list(layer_sizes)
     if len(sizes) < 2:
         raise ValueError(f"layer_sizes must list at least 2 layers (input, output); got {sizes}")
-    return [check_positive_int(s, "every layer size") for s in sizes]
+    return [check_integer(s, f"layer_sizes[{i}]", low=1) for i, s in enumerate(sizes)]
 
 
 def count_parameters(layer_sizes):
@@ -83,16 +87,19 @@ def init_params(layer_sizes, rng=None, scale="lecun"):
     """
     sizes = _check_layer_sizes(layer_sizes)
     rng = as_rng(rng)
+    if not (isinstance(scale, str) and scale in ("lecun", "he")) and not (
+            isinstance(scale, (int, float)) and not isinstance(scale, bool) and np.isfinite(scale) and scale > 0):
+        raise ValueError(f"scale must be 'lecun', 'he' or a finite positive number; got {scale!r}")
     Thetas = []
     for s, s_next in zip(sizes[:-1], sizes[1:]):
         if scale == "lecun":
             std = 1.0 / np.sqrt(s)
         elif scale == "he":
             std = np.sqrt(2.0 / s)
-        elif isinstance(scale, (int, float)) and scale > 0:
+        elif isinstance(scale, (int, float)) and not isinstance(scale, bool) and np.isfinite(scale) and scale > 0:
             std = float(scale)
         else:
-            raise ValueError(f"scale must be 'lecun', 'he' or a positive number; got {scale!r}")
+            raise ValueError(f"scale must be 'lecun', 'he' or a finite positive number; got {scale!r}")
         W = rng.normal(0.0, std, size=(s_next, s))
         Thetas.append(join_theta(W, np.zeros(s_next)))
     return Thetas
@@ -104,10 +111,13 @@ def split_theta(Theta):
     return Theta[:, 1:], Theta[:, 0]
 
 
-def join_theta(W, b):
+def join_theta(W, b, names=("W", "b")):
     """Theta = [b | W], the bias as column 0."""
-    W = as_2d(W, "W")
-    b = as_1d(b, "b", W.shape[0])
+    W = as_2d(W, names[0])
+    b = as_1d(b, names[1])
+    if b.shape[0] != W.shape[0]:
+        raise ValueError(f"{names[1]} must have shape ({W.shape[0]},) to match {names[0]} of shape {W.shape}; "
+                         f"got {b.shape}")
     return np.column_stack([b, W])
 
 
@@ -120,16 +130,21 @@ def thetas_from_weights(weights, biases):
     array([[ 0.5,  1. ,  0. ],
            [-0.5,  0. ,  1. ]])
     """
+    for name, value in (("weights", weights), ("biases", biases)):
+        if not isinstance(value, (list, tuple)):
+            raise ValueError(f"{name} must be a list with one array per layer; got {type(value).__name__}")
     weights, biases = list(weights), list(biases)
     if len(weights) != len(biases):
         raise ValueError(f"weights and biases must hold one entry per layer; got {len(weights)} weight "
                          f"matrices and {len(biases)} bias vectors")
-    return [join_theta(W, b) for W, b in zip(weights, biases)]
+    return [join_theta(W, b, names=(f"weights[{i}]", f"biases[{i}]")) for i, (W, b) in enumerate(zip(weights, biases))]
 
 
 def add_bias(a):
     """Prepend the constant unit a_0 = 1: [1; a] for a vector, a column of ones for a batch."""
-    a = np.asarray(a, dtype=float)
+    a = as_float_array(a, "a")
+    if a.ndim not in (1, 2):
+        raise ValueError(f"a must be 1-D (one example) or 2-D (a batch, one row each); got shape {a.shape}")
     if a.ndim == 1:
         return np.concatenate([[1.0], a])
     a1 = np.empty((a.shape[0], a.shape[1] + 1))  # written once, contiguous: [1 A] feeds a GEMM
@@ -144,14 +159,26 @@ def _output_fn(name):
     return get_activation(name)[0]
 
 
+def _activation(name, param):
+    """g for the ``hidden`` or ``output`` parameter, checked under that name."""
+    choices = sorted(ACTIVATIONS) + (["softmax"] if param == "output" else [])
+    check_choice(name, param, choices)
+    return _output_fn(name)
+
+
 def _check_thetas(Thetas, n_inputs):
+    if isinstance(Thetas, np.ndarray) and Thetas.ndim == 2:
+        Thetas = [Thetas]
+    if not isinstance(Thetas, (list, tuple)):
+        raise ValueError(f"Thetas must be a list of 2-D arrays Theta^(l), one per layer; got {type(Thetas).__name__}")
     Thetas = [as_2d(T, f"Thetas[{i}]") for i, T in enumerate(Thetas)]
     if not Thetas:
         raise ValueError("Thetas must hold at least one layer")
     s = n_inputs
     for i, T in enumerate(Thetas):
         if T.shape[1] != s + 1:
-            raise ValueError(f"Thetas[{i}] must have shape (s_next, {s + 1}) to take {s} inputs plus the bias; got {T.shape}")
+            raise ValueError(f"Thetas[{i}] must have shape (s_next, {s + 1}) to take {s} inputs plus the bias; "
+                             f"got {T.shape}")
         s = T.shape[0]
     return Thetas
 
@@ -186,12 +213,13 @@ def forward(Thetas, x, hidden="sigmoid", output="sigmoid"):
     """
     x = as_1d(x, "x")
     Thetas = _check_thetas(Thetas, x.shape[0])
-    g = get_activation(hidden)[0]
+    g = _activation(hidden, "hidden")
+    out = _activation(output, "output")
     a, z = [x], []
     for l, Theta in enumerate(Thetas):
         z.append(Theta @ add_bias(a[-1]))
         last = l == len(Thetas) - 1
-        a.append(_output_fn(output)(z[-1]) if last else g(z[-1]))
+        a.append(out(z[-1]) if last else g(z[-1]))
     return ForwardCache(a, z)
 
 
@@ -214,13 +242,22 @@ def forward_batch(Thetas, X, hidden="sigmoid", output="sigmoid"):
     """
     X = as_2d(X)
     Thetas = _check_thetas(Thetas, X.shape[1])
-    g = get_activation(hidden)[0]
-    A, Z = [X], []
+    A1, Z, H = _forward(Thetas, X, _activation(hidden, "hidden"), _activation(output, "output"))
+    return ForwardCache([X] + [A[:, 1:] for A in A1[1:]] + [H], Z)
+
+
+def _forward(Thetas, X, g, out):
+    """The one batched forward pass, on validated input: ([1 A^(l)] for every layer but the last, Z, h).
+
+    Keeping [1 A] (instead of A plus a separate bias) makes every layer one matrix product with a
+    contiguous Theta, forward and backward (backprop reuses these), which is what BLAS is fastest at.
+    """
+    A1, Z = [add_bias(X)], []
     for l, Theta in enumerate(Thetas):
-        Z.append(add_bias(A[-1]) @ Theta.T)
-        last = l == len(Thetas) - 1
-        A.append(_output_fn(output)(Z[-1]) if last else g(Z[-1]))
-    return ForwardCache(A, Z)
+        Z.append(A1[-1] @ Theta.T)
+        if l < len(Thetas) - 1:
+            A1.append(add_bias(g(Z[-1])))
+    return A1, Z, out(Z[-1])
 
 
 def predict_output(Thetas, X, hidden="sigmoid", output="sigmoid"):
@@ -246,6 +283,9 @@ def collapse_linear(Thetas):
     >>> bool(np.allclose(deep, one))
     True
     """
+    if not isinstance(Thetas, (list, tuple)) or len(Thetas) == 0:
+        raise ValueError(f"Thetas must be a non-empty list of 2-D arrays; got {type(Thetas).__name__}")
+    Thetas = _check_thetas(Thetas, as_2d(Thetas[0], "Thetas[0]").shape[1] - 1)
     W, b = split_theta(Thetas[0])
     for Theta in Thetas[1:]:
         W_next, b_next = split_theta(Theta)

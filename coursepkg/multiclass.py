@@ -10,7 +10,17 @@ index** in ``classes_`` wins, as ``numpy.argmax`` returns the first maximum.
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
-from ._validation import as_1d, as_2d, check_is_fitted, encode_labels
+from ._scaling import safe_matmul
+from ._validation import (
+    _validate_X,
+    as_1d,
+    as_2d,
+    as_float_array,
+    check_choice,
+    check_is_fitted,
+    encode_labels,
+    require_y,
+)
 
 __all__ = [
     "linear_scores", "linear_multiclass_predict", "LinearMulticlass", "OneVsRestClassifier",
@@ -24,11 +34,9 @@ DECK_004_WEIGHTS = np.array([[1.0, -1.0 / 3.0], [-0.5, -0.5], [0.0, 1.0]])
 
 def _check_weights(X, W, b):
     X = as_2d(X)
-    W = np.asarray(W, dtype=float)
-    if W.ndim != 2:
-        raise ValueError(f"W must be 2-D (n_classes, n_features); got shape {W.shape}")
-    if not np.all(np.isfinite(W)):
-        raise ValueError("W contains NaN or infinite values")
+    W = as_float_array(W, "W")
+    if W.ndim != 2 or W.shape[0] == 0:
+        raise ValueError(f"W must be 2-D (n_classes, n_features) with at least one class; got shape {W.shape}")
     if W.shape[1] != X.shape[1]:
         raise ValueError(f"W must have {X.shape[1]} columns to match X; got shape {W.shape}")
     b = np.zeros(W.shape[0]) if b is None else as_1d(b, "b")
@@ -40,7 +48,13 @@ def _check_weights(X, W, b):
 def linear_scores(X, W, b=None):
     """Scores s_ik = w_k^T x_i + b_k for weights W of shape (C, d); returns shape (n, C)."""
     X, W, b = _check_weights(X, W, b)
-    return X @ W.T + b
+    return _scores(X, W, b)
+
+
+def _scores(X, W, b):
+    """X W^T + b for validated inputs; an overflowing score keeps its sign (+-inf), never NaN."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return safe_matmul(X, W.T) + b  # an overflowing score is +-inf with its sign, never NaN
 
 
 def linear_multiclass_predict(X, W, b=None):
@@ -74,24 +88,31 @@ class LinearMulticlass(ClassifierMixin, BaseEstimator):
     array([3])
     """
 
-    def __init__(self, W, b=None, classes=None):
+    def __init__(self, W, *, b=None, classes=None):
         self.W = W
         self.b = b
         self.classes = classes
 
     def fit(self, X=None, y=None):
-        """Nothing to learn: check and store the weights (X and y are ignored)."""
-        W = np.asarray(self.W, dtype=float)
-        _, self.coef_, self.intercept_ = _check_weights(np.zeros((1, W.shape[-1] if W.ndim else 1)), W, self.b)
+        """Nothing to learn: check and store the weights (X and y are ignored, except that X, when
+        given, must have as many columns as W)."""
+        W = as_float_array(self.W, "W")
+        if W.ndim != 2 or W.shape[1] == 0:
+            raise ValueError(f"W must be 2-D (n_classes, n_features); got shape {W.shape}")
+        _, self.coef_, self.intercept_ = _check_weights(np.zeros((1, W.shape[1])), W, self.b)
         C = self.coef_.shape[0]
         self.classes_ = np.arange(C) if self.classes is None else np.asarray(self.classes)
         if self.classes_.shape != (C,):
             raise ValueError(f"classes must have shape ({C},) to match W; got {self.classes_.shape}")
+        self.n_features_in_ = W.shape[1]
+        if X is not None:
+            _validate_X(self, X)
         return self
 
     def decision_function(self, X):
+        """Scores w_k^T x + b_k, shape (n, C)."""
         check_is_fitted(self, "coef_")
-        return linear_scores(X, self.coef_, self.intercept_)
+        return _scores(_validate_X(self, X), self.coef_, self.intercept_)
 
     def predict(self, X):
         """argmax_k of the scores; ties go to the lowest index."""
@@ -109,10 +130,24 @@ def _binary_score(est, X):
     raise ValueError(f"{type(est).__name__} has neither decision_function nor predict_proba")
 
 
-def _check_Xy(X, y):
-    X = as_2d(X)
-    classes, y_idx = encode_labels(y, X.shape[0], min_classes=3)
+def _check_binary_estimator(estimator):
+    if not (hasattr(estimator, "fit") and hasattr(estimator, "get_params")
+            and (hasattr(estimator, "decision_function") or hasattr(estimator, "predict_proba"))):
+        raise ValueError("estimator must be a binary classifier with fit and decision_function (or predict_proba), "
+                         f"e.g. Perceptron(); got {type(estimator).__name__}")
+
+
+def _check_Xy(est, X, y):
+    _check_binary_estimator(est.estimator)
+    require_y(est, y)
+    X = _validate_X(est, X, reset=True)
+    classes, y_idx = encode_labels(y, X.shape[0], min_classes=2)
     return X, classes, y_idx
+
+
+def _binary_decision(S):
+    """With two classes scikit-learn's decision_function is one score, > 0 for classes_[1]."""
+    return S[:, 1] - S[:, 0] if S.shape[1] == 2 else S
 
 
 class OneVsRestClassifier(ClassifierMixin, BaseEstimator):
@@ -142,19 +177,22 @@ class OneVsRestClassifier(ClassifierMixin, BaseEstimator):
         self.estimator = estimator
 
     def fit(self, X, y):
-        X, self.classes_, y_idx = _check_Xy(X, y)
+        X, self.classes_, y_idx = _check_Xy(self, X, y)
         self.estimators_ = [clone(self.estimator).fit(X, (y_idx == k).astype(int)) for k in range(len(self.classes_))]
         return self
 
-    def decision_function(self, X):
-        """Scores f_k(x), shape (n, C)."""
+    def _scores(self, X):
         check_is_fitted(self, "estimators_")
-        X = as_2d(X)
+        X = _validate_X(self, X)
         return np.column_stack([_binary_score(est, X) for est in self.estimators_])
+
+    def decision_function(self, X):
+        """Scores f_k(x), shape (n, C); with two classes f_1(x) - f_0(x), shape (n,)."""
+        return _binary_decision(self._scores(X))
 
     def predict(self, X):
         """argmax_k f_k(x); exactly tied scores go to the lowest class index."""
-        scores = self.decision_function(X)  # checks fitted first
+        scores = self._scores(X)  # checks fitted first
         return self.classes_[np.argmax(scores, axis=1)]
 
 
@@ -185,14 +223,13 @@ class OneVsOneClassifier(ClassifierMixin, BaseEstimator):
     examples.
     """
 
-    def __init__(self, estimator, tie_break="confidence"):
+    def __init__(self, estimator, *, tie_break="confidence"):
         self.estimator = estimator
         self.tie_break = tie_break
 
     def fit(self, X, y):
-        if self.tie_break not in ("confidence", "lowest"):
-            raise ValueError(f"tie_break must be 'confidence' or 'lowest'; got {self.tie_break!r}")
-        X, self.classes_, y_idx = _check_Xy(X, y)
+        check_choice(self.tie_break, "tie_break", ("confidence", "lowest"))
+        X, self.classes_, y_idx = _check_Xy(self, X, y)
         C = len(self.classes_)
         self.pairs_ = [(i, j) for i in range(C) for j in range(i + 1, C)]
         self.estimators_ = []
@@ -204,7 +241,7 @@ class OneVsOneClassifier(ClassifierMixin, BaseEstimator):
     def votes(self, X):
         """Vote counts, shape (n, C)."""
         check_is_fitted(self, "estimators_")
-        X = as_2d(X)
+        X = _validate_X(self, X)
         V = np.zeros((X.shape[0], len(self.classes_)))
         for (i, j), est in zip(self.pairs_, self.estimators_):
             to_j = (np.asarray(est.predict(X)) == 1).astype(float)
@@ -213,11 +250,15 @@ class OneVsOneClassifier(ClassifierMixin, BaseEstimator):
         return V
 
     def decision_function(self, X):
-        """Votes plus (with ``tie_break="confidence"``) the squashed summed confidences, shape (n, C)."""
+        """Votes plus (with ``tie_break="confidence"``) the squashed summed confidences, shape (n, C);
+        with two classes the difference of the two columns, shape (n,)."""
+        return _binary_decision(self._scores(X))
+
+    def _scores(self, X):
         V = self.votes(X)
         if self.tie_break == "lowest":
             return V
-        X = as_2d(X)
+        X = _validate_X(self, X)
         S = np.zeros_like(V)
         for (i, j), est in zip(self.pairs_, self.estimators_):
             f = _binary_score(est, X)
@@ -227,5 +268,5 @@ class OneVsOneClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         """The class with the highest :meth:`decision_function`; exact ties go to the lowest index."""
-        scores = self.decision_function(X)  # checks fitted first
+        scores = self._scores(X)  # checks fitted first
         return self.classes_[np.argmax(scores, axis=1)]

@@ -11,7 +11,18 @@ Tie-breaking (the same as scikit-learn's ``algorithm='brute'`` with a stable sor
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
-from ._validation import as_1d, as_2d, as_float_array, check_is_fitted, check_positive_int
+from ._scaling import centre_and_scale
+from ._validation import (
+    _validate_X,
+    as_1d,
+    as_2d,
+    as_float_array,
+    check_choice,
+    check_integer,
+    check_is_fitted,
+    encode_labels,
+    require_y,
+)
 
 __all__ = [
     "METRICS", "pairwise_distances", "kneighbors", "KNeighborsClassifier", "KNeighborsRegressor",
@@ -30,22 +41,25 @@ def _chunk_rows(n_cols, per_entry, working_memory):
     """Rows per chunk so that a (rows, n_cols) block of ``per_entry`` floats fits in memory."""
     if working_memory is None:
         working_memory = WORKING_MEMORY
-    if not working_memory > 0:
-        raise ValueError(f"working_memory must be > 0 bytes; got {working_memory!r}")
+    check_integer(working_memory, "working_memory", low=1)
     return max(1, int(working_memory // (8 * n_cols * per_entry)))
 
 
 def _mahalanobis_factor(A, VI):
-    """L with VI = L L^T (Cholesky), so that d(a, b) = ||(a - b) L||; VI estimated from A if None."""
+    """L with VI = L L^T (Cholesky), so that d(a, b) = ||(a - b) L||; VI estimated from A if None.
+
+    Callers pass the *training* (reference) set as A: a covariance estimated from the queries would
+    make a point's neighbours depend on which other queries are asked.
+    """
     p = A.shape[1]
     if VI is None:
         if A.shape[0] <= p:
-            raise ValueError(f"cannot estimate a {p}x{p} covariance from {A.shape[0]} rows; "
+            raise ValueError(f"cannot estimate a {p}x{p} covariance from {A.shape[0]} training rows (X); "
                              "it is singular: pass VI (the inverse covariance) instead")
         cov = np.atleast_2d(np.cov(A, rowvar=False))
         if np.linalg.matrix_rank(cov) < p:
-            raise ValueError("the covariance estimated from A is singular (some features are linearly "
-                             "dependent); pass VI (the inverse covariance) instead")
+            raise ValueError("the covariance estimated from the training points (X) is singular (some features "
+                             "are linearly dependent); pass VI (the inverse covariance) instead")
         VI = np.linalg.inv(cov)
     VI = as_float_array(VI, "VI")
     if VI.shape != (p, p):
@@ -94,8 +108,7 @@ def _distance_block(A, B, metric, B_aug=None, L=None, squared=False, out=None):
 
 
 def _check_metric(metric):
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {METRICS}; got {metric!r}")
+    check_choice(metric, "metric", METRICS)
 
 
 def _chunk_step(n, p, metric, working_memory):
@@ -106,14 +119,26 @@ def _chunk_step(n, p, metric, working_memory):
 
 
 def _chunks(A, B, metric, VI=None, working_memory=None, squared=False, out=None):
-    """Yield (start, D_chunk) for row blocks of A; memory per block bounded by working_memory.
+    """Yield (start, D_chunk, s, A_chunk) for row blocks of A: the distances are s * D_chunk (with
+    ``squared``, s * sqrt(D_chunk + ||a||^2) for the rows a of the scaled A_chunk).
+
+    A and B are first centred on B's mean and rescaled (:func:`coursepkg._scaling.centre_and_scale`):
+    the expansion ||a||^2 - 2 a^T b + ||b||^2 then stays exact away from the origin and finite at
+    extreme magnitudes. B is the reference (training) set: its mean, and for "mahalanobis" without
+    VI its covariance, never depend on the queries.
 
     ``out(start, stop)``, when given, returns the array the chunk's distances are written to
     (a slice of the result, or one buffer reused for every chunk: fresh large arrays cost a
     page fault per 4 KiB the first time they are written).
     """
     _check_metric(metric)
-    L = _mahalanobis_factor(A, VI) if metric == "mahalanobis" else None
+    A, B, s = centre_and_scale(A, B)
+    L = None
+    if metric == "mahalanobis":
+        if VI is None:  # estimated from the scaled training set: VI' = s^2 VI, so the distances need no s
+            L, s = _mahalanobis_factor(B, None), 1.0
+        else:
+            L = _mahalanobis_factor(B, VI)
     B_aug = None
     if metric == "euclidean":  # rows [-2 b, ||b||^2], made once for all chunks
         B_aug = np.empty((B.shape[0], B.shape[1] + 1))
@@ -123,7 +148,7 @@ def _chunks(A, B, metric, VI=None, working_memory=None, squared=False, out=None)
     for start in range(0, A.shape[0], step):
         stop = min(start + step, A.shape[0])
         block = None if out is None else out(start, stop)
-        yield start, _distance_block(A[start:stop], B, metric, B_aug, L, squared, block)
+        yield start, _distance_block(A[start:stop], B, metric, B_aug, L, squared, block), s, A[start:stop]
 
 
 def pairwise_distances(A, B, metric="euclidean", VI=None, working_memory=None):
@@ -136,7 +161,8 @@ def pairwise_distances(A, B, metric="euclidean", VI=None, working_memory=None):
     metric : {"euclidean", "manhattan", "chebyshev", "mahalanobis"}
         L2, L1, L-infinity, or sqrt((a - b)^T VI (a - b)).
     VI : array of shape (p, p), optional
-        Inverse covariance for "mahalanobis"; estimated from A (np.cov, then inverted) when None.
+        Inverse covariance for "mahalanobis"; estimated from B, the reference set (np.cov, then
+        inverted), when None.
     working_memory : int, optional
         Bytes of temporary memory per chunk of rows of A (default 64 MiB). The result is identical
         for every value; only the peak memory of the temporaries changes.
@@ -144,7 +170,9 @@ def pairwise_distances(A, B, metric="euclidean", VI=None, working_memory=None):
     Notes
     -----
     Euclidean uses ||a - b||^2 = ||a||^2 - 2 a^T b + ||b||^2 (one matrix product), clipped at 0
-    before the square root. Mahalanobis factors VI = L L^T (Cholesky) and returns ||(a - b) L||,
+    before the square root, on points centred on B's mean and rescaled by a power of two, so it is
+    accurate away from the origin (1e8 + 0.9 vs 1e8 + 1: 0.1) and at magnitudes 1e-300 to 1e300.
+    Mahalanobis factors VI = L L^T (Cholesky) and returns ||(a - b) L||,
     a true distance (with the square root). Symbols: a_i <-> ``A[i]``, b_j <-> ``B[j]``.
 
     Examples
@@ -161,8 +189,12 @@ def pairwise_distances(A, B, metric="euclidean", VI=None, working_memory=None):
     A = as_2d(A, "A")
     B = as_2d(B, "B", n_features=A.shape[1])
     D = np.empty((A.shape[0], B.shape[0]))
-    for _ in _chunks(A, B, metric, VI, working_memory, out=lambda start, stop: D[start:stop]):
-        pass
+    s = 1.0
+    for chunk in _chunks(A, B, metric, VI, working_memory, out=lambda start, stop: D[start:stop]):
+        s = chunk[2]
+    if s != 1.0:
+        with np.errstate(over="ignore"):  # beyond 1.8e308 a distance is +inf
+            D *= s
     return D
 
 
@@ -213,10 +245,11 @@ def kneighbors(X_query, X_train, k, metric="euclidean", VI=None, working_memory=
     (array([[1., 1.]]), array([[1, 2]]))
     """
     X_train = as_2d(X_train, "X_train")
-    X_query = as_2d(X_query, "X", n_features=X_train.shape[1])
-    k = check_positive_int(k, "n_neighbors")
+    X_query = as_2d(X_query, "X_query", n_features=X_train.shape[1])
+    k = check_integer(k, "k", low=1)
+    _check_metric(metric)
     if k > X_train.shape[0]:
-        raise ValueError(f"n_neighbors must be <= n_samples = {X_train.shape[0]}; got {k}")
+        raise ValueError(f"k must be <= the number of training points, {X_train.shape[0]}; got {k}")
     ind = np.empty((X_query.shape[0], k), dtype=np.intp)
     dist = np.empty((X_query.shape[0], k))
     squared = metric == "euclidean"  # rank ||b||^2 - 2 a^T b: no pass over the block for ||a||^2 or sqrt
@@ -226,33 +259,34 @@ def kneighbors(X_query, X_train, k, metric="euclidean", VI=None, working_memory=
     buffer = np.full((chunk_rows, -(-n // w) * w), np.inf)  # one buffer for every chunk, +inf padded
     chunks = _chunks(X_query, X_train, metric, VI, working_memory, squared,
                      out=lambda start, stop: buffer[:stop - start, :n])
-    for start, D in chunks:
+    for start, D, s, rows in chunks:
         idx = _smallest_k(buffer[:len(D)], k, n, w)
         ind[start:start + len(D)] = idx
         d = np.take_along_axis(D, idx, axis=1)
         if squared:
-            rows = X_query[start:start + len(D)]
             d = np.sqrt(np.maximum(d + np.einsum("ij,ij->i", rows, rows)[:, None], 0.0))
-        dist[start:start + len(D)] = d
+        with np.errstate(over="ignore"):
+            dist[start:start + len(D)] = d * s
     return dist, ind
 
 
 def _weights(dist, weights):
     """Neighbour weights: 1 (uniform) or 1/d (distance; a query at distance 0 keeps only those neighbours)."""
+    check_choice(weights, "weights", ("uniform", "distance"))
     if weights == "uniform":
         return np.ones_like(dist)
-    if weights != "distance":
-        raise ValueError(f"weights must be 'uniform' or 'distance'; got {weights!r}")
     zero = dist == 0
-    with np.errstate(divide="ignore"):
-        w = 1.0 / dist
+    # d_min / d is proportional to 1/d (every use normalises the weights) and lies in (0, 1]: 1/d
+    # itself would overflow for subnormal distances and give inf / inf
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = np.min(dist, axis=1, keepdims=True) / dist
     rows = zero.any(axis=1)
     w[rows] = zero[rows].astype(float)
     return w
 
 
 class _KNeighborsBase(BaseEstimator):
-    def __init__(self, n_neighbors=5, metric="euclidean", weights="uniform", VI=None, working_memory=None):
+    def __init__(self, n_neighbors=5, *, metric="euclidean", weights="uniform", VI=None, working_memory=None):
         self.n_neighbors = n_neighbors
         self.metric = metric
         self.weights = weights
@@ -260,29 +294,29 @@ class _KNeighborsBase(BaseEstimator):
         self.working_memory = working_memory
 
     def _fit(self, X, y):
-        X = as_2d(X)
+        X = _validate_X(self, X, reset=True)
+        require_y(self, y)
         _check_metric(self.metric)
-        check_positive_int(self.n_neighbors, "n_neighbors")
-        if self.weights not in ("uniform", "distance"):
-            raise ValueError(f"weights must be 'uniform' or 'distance'; got {self.weights!r}")
+        check_integer(self.n_neighbors, "n_neighbors", low=1)
+        check_choice(self.weights, "weights", ("uniform", "distance"))
+        if self.working_memory is not None:
+            check_integer(self.working_memory, "working_memory", low=1)
         if self.n_neighbors > X.shape[0]:
             raise ValueError(f"n_neighbors must be <= n_samples = {X.shape[0]}; got {self.n_neighbors}")
-        self.VI_ = None
+        self.VI_ = None  # None with "mahalanobis": estimated from the training set at every query
         if self.metric == "mahalanobis":
-            VI = self.VI
-            if VI is None:  # estimate from the training data, as scikit-learn users usually do
-                _mahalanobis_factor(X, None)
-                VI = np.linalg.inv(np.atleast_2d(np.cov(X, rowvar=False)))
-            _mahalanobis_factor(X, VI)
-            self.VI_ = np.asarray(VI, dtype=float)
+            if self.VI is None:  # checked now, on the scaled training set that kneighbors will use
+                _mahalanobis_factor(centre_and_scale(X, X)[1], None)
+            else:
+                _mahalanobis_factor(X, self.VI)
+                self.VI_ = as_float_array(self.VI, "VI")
         self.X_fit_ = X
-        self.n_features_in_ = X.shape[1]
         return X
 
     def kneighbors(self, X):
         """(dist, ind) of the ``n_neighbors`` nearest training points of each row of X."""
         check_is_fitted(self, "X_fit_")
-        X = as_2d(X, n_features=self.n_features_in_)
+        X = _validate_X(self, X)
         return kneighbors(X, self.X_fit_, self.n_neighbors, self.metric, self.VI_, self.working_memory)
 
 
@@ -322,10 +356,7 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighborsBase):
 
     def fit(self, X, y):
         X = self._fit(X, y)
-        y = np.asarray(y)
-        if y.ndim != 1 or y.shape[0] != X.shape[0]:
-            raise ValueError(f"y must have shape ({X.shape[0]},) to match X; got {y.shape}")
-        self.classes_, self.y_fit_ = np.unique(y, return_inverse=True)
+        self.classes_, self.y_fit_ = encode_labels(y, X.shape[0], min_classes=1)
         return self
 
     def predict_proba(self, X):

@@ -16,8 +16,7 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
-from .descent import (gradient_descent, logistic_gradient, logistic_hessian, logistic_loss, newton_method,
-                      sgd_path)
+from .descent import gradient_descent, logistic_gradient, logistic_hessian, logistic_loss, newton_method, sgd_path
 from .schedules import cosine_lr, exponential_lr, inverse_time_lr, step_lr, warmup_lr
 
 __all__ = [

@@ -3,11 +3,27 @@
 Notation: x in R^d is one example, y in {-1, +1} its label, w in R^d the weights, b the bias.
 sign(z) = +1 for z >= 0 and -1 for z < 0, as in the lectures.
 """
+import warnings
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
 
+from ._scaling import safe_matmul
 from ._validation import (
-    as_1d, as_2d, as_float_array, as_rng, binary_classes, check_is_fitted, check_labels_pm1, check_positive_int,
+    _validate_X,
+    as_1d,
+    as_2d,
+    as_float_array,
+    as_rng,
+    check_bool,
+    check_integer,
+    check_is_fitted,
+    check_labels_pm1,
+    check_positive,
+    check_real,
+    encode_labels,
+    require_y,
 )
 
 __all__ = [
@@ -24,7 +40,12 @@ def sign(z):
     >>> sign([-0.5, 0.0, 2.0])
     array([-1.,  1.,  1.])
     """
-    return np.where(as_float_array(z, "z") >= 0, 1.0, -1.0)
+    return _sign(as_float_array(z, "z"))
+
+
+def _sign(z):
+    """sign of validated scores; +-inf (an overflowing score) keeps its sign."""
+    return np.where(z >= 0, 1.0, -1.0)
 
 
 def perceptron_predict(X, w, b):
@@ -33,7 +54,18 @@ def perceptron_predict(X, w, b):
     w = as_1d(w, "w")
     if w.shape[0] != X.shape[1]:
         raise ValueError(f"w must have shape ({X.shape[1]},) to match X; got {w.shape}")
-    return sign(X @ w + float(b))
+    b = check_real(b, "b")
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = X @ w + b
+    return _sign(_finite_scores(z, X, w, b))
+
+
+def _finite_scores(z, X, w, b):
+    """Scores whose sign is meaningful where X w + b overflowed: the sign of the largest term wins."""
+    if np.all(np.isfinite(z)):
+        return z
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.where(np.isfinite(z), z, safe_matmul(X, w) + b)  # +-inf with the right sign
 
 
 def perceptron_update(w, b, x, y, lr=1.0):
@@ -77,11 +109,18 @@ def perceptron_update(w, b, x, y, lr=1.0):
     x = as_1d(x, "x")
     if x.shape != w.shape:
         raise ValueError(f"x must have shape {w.shape} to match w; got {x.shape}")
-    if y not in (-1, 1):
+    if isinstance(y, (bool, np.bool_)) or not isinstance(y, (int, float, np.integer, np.floating)) or y not in (-1, 1):
         raise ValueError(f"y must be -1 or +1; got {y!r}")
-    b = float(b)
-    if y * (w @ x + b) <= 0:
-        return w + lr * y * x, b + lr * y, True
+    b = check_real(b, "b")
+    lr = check_positive(lr, "lr")
+    with np.errstate(over="ignore", invalid="ignore"):
+        score = float(_finite_scores(np.atleast_1d(w @ x + b), x[None, :], w, b)[0])
+    if y * score <= 0:
+        with np.errstate(over="ignore"):
+            w_new, b_new = w + lr * y * x, b + lr * y
+        if not (np.all(np.isfinite(w_new)) and np.isfinite(b_new)):
+            raise ValueError("the update overflowed (w + lr y x beyond 1.8e308): lower lr or scale x")
+        return w_new, float(b_new), True
     return w.copy(), b, False
 
 
@@ -90,9 +129,19 @@ def margin(X, y, w, b):
 
     Positive exactly when (w, b) separates the data. Used in the mistake bound.
     """
-    X, y = as_2d(X), check_labels_pm1(y)
-    norm = np.sqrt(np.dot(w, w) + b * b)
-    return float(np.min(y * (X @ w + b)) / norm)
+    X = as_2d(X)
+    y = check_labels_pm1(y, n=X.shape[0])
+    w = as_1d(w, "w")
+    if w.shape[0] != X.shape[1]:
+        raise ValueError(f"w must have shape ({X.shape[1]},) to match X; got {w.shape}")
+    b = check_real(b, "b")
+    scale = max(float(np.max(np.abs(w))), abs(b))  # ||(w, b)|| without overflow or underflow
+    if scale == 0:
+        raise ValueError("(w, b) must not be all zeros: the margin of the zero hyperplane is undefined")
+    w_s, b_s = w / scale, b / scale
+    norm = np.sqrt(np.dot(w_s, w_s) + b_s * b_s)
+    with np.errstate(over="ignore"):
+        return float(np.min(y * (X @ w_s + b_s)) / norm)
 
 
 def mistake_bound(X, y, w, b):
@@ -108,8 +157,9 @@ def mistake_bound(X, y, w, b):
     gamma = margin(X, y, w, b)
     if gamma <= 0:
         raise ValueError("(w, b) does not separate the data; the bound needs a separating hyperplane")
-    R = np.sqrt(np.max(np.sum(X**2, axis=1) + 1.0))
-    return float((R / gamma) ** 2)
+    with np.errstate(over="ignore"):
+        R = np.sqrt(np.max(np.sum(X**2, axis=1) + 1.0))
+        return float((R / gamma) ** 2)  # +inf when the bound exceeds 1.8e308
 
 
 class Perceptron(ClassifierMixin, BaseEstimator):
@@ -117,13 +167,14 @@ class Perceptron(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    max_epochs : int, default=100
-        Passes over the data. Training stops earlier after an epoch with no mistake.
     lr : float, default=1.0
-        Step size eta of :func:`perceptron_update`.
+        Step size eta > 0 of :func:`perceptron_update`.
+    max_iter : int, default=100
+        Passes (epochs) over the data, >= 1. Training stops earlier after an epoch with no mistake;
+        a ``ConvergenceWarning`` says when the last epoch still made mistakes.
     shuffle : bool, default=False
         Visit the examples in a new random order each epoch.
-    rng : Generator, int or None
+    random_state : Generator, int or None
         Randomness for ``shuffle``.
 
     Attributes
@@ -137,7 +188,9 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     converged_ : bool
         True when an epoch made no mistake, i.e. the training data are separated.
     classes_ : array of shape (2,)
-        The two labels seen in fit, as given ({-1, +1} or {0, 1}).
+        The two labels seen in fit, sorted (any two labels); the first is trained as -1, the second as +1.
+    n_iter_ : int
+        Epochs run.
 
     Examples
     --------
@@ -147,46 +200,64 @@ class Perceptron(ClassifierMixin, BaseEstimator):
     (array([ 1,  1, -1, -1]), True)
     """
 
-    def __init__(self, max_epochs=100, lr=1.0, shuffle=False, rng=None):
-        self.max_epochs = max_epochs
+    def __init__(self, lr=1.0, *, max_iter=100, shuffle=False, random_state=None):
         self.lr = lr
+        self.max_iter = max_iter
         self.shuffle = shuffle
-        self.rng = rng
+        self.random_state = random_state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False  # a binary classifier: scikit-learn's checks use two classes
+        return tags
+
+    def _more_tags(self):  # the same for scikit-learn < 1.6
+        return {"binary_only": True}
 
     def fit(self, X, y):
-        X = as_2d(X)
-        y_pm = check_labels_pm1(y, n=X.shape[0])
-        check_positive_int(self.max_epochs, "max_epochs")
-        if not self.lr > 0:
-            raise ValueError(f"lr must be > 0; got {self.lr!r}")
-        self.classes_ = binary_classes(y)
-        rng = as_rng(self.rng)
+        require_y(self, y)
+        X = _validate_X(self, X, reset=True)
+        self.classes_, y_idx = encode_labels(y, X.shape[0])
+        if len(self.classes_) != 2:
+            raise ValueError(f"Only binary classification is supported: y must hold exactly 2 classes for Perceptron; "
+                             f"got "
+                             f"{len(self.classes_)}: use OneVsRestClassifier(Perceptron()) for more")
+        y_pm = 2 * y_idx - 1
+        max_iter = check_integer(self.max_iter, "max_iter", low=1)
+        lr = check_positive(self.lr, "lr")
+        shuffle = check_bool(self.shuffle, "shuffle")
+        rng = as_rng(self.random_state, "random_state")
         w, b = np.zeros(X.shape[1]), 0.0
         self.mistakes_ = []
-        for _ in range(self.max_epochs):
-            order = rng.permutation(len(X)) if self.shuffle else range(len(X))
+        for _ in range(max_iter):
+            order = rng.permutation(len(X)) if shuffle else range(len(X))
             count = 0
             for i in order:
-                w, b, mistake = perceptron_update(w, b, X[i], int(y_pm[i]), self.lr)
+                w, b, mistake = perceptron_update(w, b, X[i], int(y_pm[i]), lr)
                 count += mistake
             self.mistakes_.append(count)
             if count == 0:
                 break
         self.coef_, self.intercept_ = w, b
+        self.n_iter_ = len(self.mistakes_)
         self.converged_ = self.mistakes_[-1] == 0
+        if not self.converged_:
+            warnings.warn(f"Perceptron made {self.mistakes_[-1]} mistakes in its last epoch (max_iter={max_iter}): "
+                          "the data may not be linearly separable, or more epochs are needed",
+                          ConvergenceWarning, stacklevel=2)
         return self
 
     def decision_function(self, X):
-        """Scores w^T x + b, shape (n,)."""
+        """Scores w^T x + b, shape (n,); > 0 leans to ``classes_[1]``."""
         check_is_fitted(self, "coef_")
-        X = as_2d(X, n_features=self.coef_.shape[0])
-        return X @ self.coef_ + self.intercept_
+        X = _validate_X(self, X)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return _finite_scores(X @ self.coef_ + self.intercept_, X, self.coef_, self.intercept_)
 
     def predict(self, X):
-        """Labels in the set seen in fit: sign(w^T x + b), with 0/1 labels mapped back."""
-        s = sign(self.decision_function(X))
-        labels = self.classes_[(s > 0).astype(int)]
-        return labels
+        """Labels in the set seen in fit: ``classes_[1]`` where sign(w^T x + b) = +1."""
+        s = _sign(self.decision_function(X))
+        return self.classes_[(s > 0).astype(int)]
 
 
 # The design challenge: XOR from three perceptrons. h_A and h_B each cut the plane with a line;
@@ -221,6 +292,26 @@ def two_layer_perceptron(X, hidden, output):
     array([-1.,  1.,  1., -1.])
     """
     X = as_2d(X)
-    H = np.column_stack([perceptron_predict(X, w, b) for w, b in hidden])
-    w_out, b_out = output
-    return perceptron_predict(H, w_out, b_out)
+    if not isinstance(hidden, (list, tuple)) or len(hidden) == 0:
+        raise ValueError(f"hidden must be a non-empty list of (w, b) pairs; got {type(hidden).__name__}")
+    units = [_unit(unit, f"hidden[{i}]") for i, unit in enumerate(hidden)]
+    H = np.column_stack([_predict(X, w, b, f"hidden[{i}]") for i, (w, b) in enumerate(units)])
+    w_out, b_out = _unit(output, "output")
+    return _predict(H, w_out, b_out, "output")
+
+
+def _unit(unit, name):
+    """(w, b) of one perceptron, checked under ``name``."""
+    if not isinstance(unit, (list, tuple)) or len(unit) != 2:
+        raise ValueError(f"{name} must be a pair (w, b); got {type(unit).__name__}")
+    w, b = unit
+    try:
+        return as_1d(w, "w"), check_real(b, "b")
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
+
+
+def _predict(X, w, b, name):
+    if w.shape[0] != X.shape[1]:
+        raise ValueError(f"{name}: w must have shape ({X.shape[1]},) to read its inputs; got {w.shape}")
+    return perceptron_predict(X, w, b)

@@ -6,7 +6,16 @@ import copy
 
 import numpy as np
 
-from ._validation import as_2d, as_float_array, as_rng, check_nonnegative, check_positive_int
+from ._validation import (
+    as_1d,
+    as_2d,
+    as_float_array,
+    as_rng,
+    check_bool,
+    check_nonnegative,
+    check_positive_int,
+    check_real,
+)
 
 __all__ = ["dropout", "batchnorm_forward", "batchnorm_backward", "EarlyStopping"]
 
@@ -14,9 +23,9 @@ __all__ = ["dropout", "batchnorm_forward", "batchnorm_backward", "EarlyStopping"
 def dropout(X, p=0.5, train=True, rng=None):
     """Inverted dropout: zero each entry with probability p and scale survivors by 1 / (1 - p).
 
-    Returns ``(out, mask)``. In evaluation (``train=False``) it is the identity, and because of the
-    1 / (1 - p) scaling E[out] = X during training too, so nothing changes between the two modes
-    on average.
+    ``p`` in [0, 1), ``train`` a bool. Returns ``(out, mask)``. In evaluation (``train=False``) it is
+    the identity, and because of the 1 / (1 - p) scaling E[out] = X during training too, so nothing
+    changes between the two modes on average.
 
     Examples
     --------
@@ -27,9 +36,8 @@ def dropout(X, p=0.5, train=True, rng=None):
     array([1., 1., 1.])
     """
     X = as_float_array(X, "X")
-    p = float(p)
-    if not 0.0 <= p < 1.0:
-        raise ValueError(f"p must be in [0, 1); got {p!r}")
+    p = check_real(p, "p", 0, 1, high_open=True)
+    train = check_bool(train, "train")
     if not train or p == 0.0:
         return X.copy(), np.ones_like(X, dtype=bool)
     mask = as_rng(rng).random(X.shape) >= p
@@ -60,14 +68,20 @@ def batchnorm_forward(X, gamma, beta, running_mean=None, running_var=None, train
     """
     X = as_2d(X)
     d = X.shape[1]
-    gamma = np.broadcast_to(as_float_array(gamma, "gamma"), (d,)) if np.ndim(gamma) == 0 else as_float_array(gamma, "gamma")
-    beta = np.broadcast_to(as_float_array(beta, "beta"), (d,)) if np.ndim(beta) == 0 else as_float_array(beta, "beta")
+    gamma = as_float_array(gamma, "gamma")
+    gamma = np.broadcast_to(gamma, (d,)) if gamma.ndim == 0 else gamma
+    beta = as_float_array(beta, "beta")
+    beta = np.broadcast_to(beta, (d,)) if beta.ndim == 0 else beta
     for name, a in (("gamma", gamma), ("beta", beta)):
         if a.shape != (d,):
             raise ValueError(f"{name} must have shape ({d},) to match X; got {a.shape}")
-    running_mean = np.zeros(d) if running_mean is None else as_float_array(running_mean, "running_mean")
-    running_var = np.ones(d) if running_var is None else as_float_array(running_var, "running_var")
+    running_mean = np.zeros(d) if running_mean is None else as_1d(running_mean, "running_mean", n=d)
+    running_var = np.ones(d) if running_var is None else as_1d(running_var, "running_var", n=d)
+    if np.any(running_var < 0):
+        raise ValueError(f"running_var must hold variances >= 0; got minimum {running_var.min():g}")
     eps = check_nonnegative(eps, "eps")
+    momentum = check_real(momentum, "momentum", 0, 1)
+    train = check_bool(train, "train")
     if train:
         n = X.shape[0]
         if n < 2:
@@ -78,8 +92,13 @@ def batchnorm_forward(X, gamma, beta, running_mean=None, running_var=None, train
         running_var = (1 - momentum) * running_var + momentum * var * n / (n - 1)
     else:
         mu, var = running_mean, running_var
+    if np.any(var + eps == 0):
+        raise ValueError("a feature has variance 0 and eps=0: x_hat = (x - mu) / 0 is undefined; use eps > 0")
     inv_std = 1.0 / np.sqrt(var + eps)
-    X_hat = (X - mu) * inv_std
+    with np.errstate(over="ignore", invalid="ignore"):
+        X_hat = (X - mu) * inv_std
+    if not (np.all(np.isfinite(X_hat)) and np.all(np.isfinite(running_var))):
+        raise ValueError("X is too large for batch normalisation in float64 (its variance overflows); scale X")
     cache = {"X_hat": X_hat, "inv_std": inv_std, "gamma": gamma, "train": bool(train)}
     return gamma * X_hat + beta, cache, running_mean, running_var
 
@@ -97,6 +116,8 @@ def batchnorm_backward(dout, cache):
     dX = gamma * inv_std * dout.
     """
     dout = as_2d(dout, "dout")
+    if not isinstance(cache, dict) or not {"X_hat", "inv_std", "gamma", "train"} <= set(cache):
+        raise ValueError("cache must be the dict returned by batchnorm_forward")
     X_hat, inv_std, gamma = cache["X_hat"], cache["inv_std"], cache["gamma"]
     if dout.shape != X_hat.shape:
         raise ValueError(f"dout must have shape {X_hat.shape} like the forward output; got {dout.shape}")
@@ -136,9 +157,7 @@ class EarlyStopping:
         self.wait_ = 0
 
     def update(self, val_loss, params=None):
-        val_loss = float(val_loss)
-        if not np.isfinite(val_loss):
-            raise ValueError(f"val_loss must be finite; got {val_loss!r}")
+        val_loss = check_real(val_loss, "val_loss")
         self.epoch_ += 1
         if val_loss < self.best_ - self.min_delta:
             self.best_, self.best_epoch_, self.wait_ = val_loss, self.epoch_, 0

@@ -6,16 +6,19 @@ docstring. Apply one to an optimiser with ``opt.lr = cosine_lr(lr0, t, T)`` befo
 """
 import numpy as np
 
-from ._validation import check_positive_int
+from ._validation import check_positive_int, check_real
 
 __all__ = ["step_lr", "exponential_lr", "inverse_time_lr", "cosine_lr", "warmup_lr"]
 
 
 def _check(lr0, t):
-    lr0 = float(lr0)
-    if not np.isfinite(lr0) or lr0 < 0:
-        raise ValueError(f"lr0 must be a finite number >= 0; got {lr0!r}")
-    t = np.asarray(t)
+    lr0 = check_real(lr0, "lr0", 0)
+    if isinstance(t, (bool, np.bool_)):
+        raise ValueError(f"t must be an integer (or integer array) >= 0; got {t!r}")
+    try:
+        t = np.asarray(t)
+    except (TypeError, ValueError):
+        raise ValueError(f"t must be an integer (or integer array) >= 0; got {type(t).__name__}") from None
     if not np.issubdtype(t.dtype, np.integer) or np.any(t < 0):
         raise ValueError(f"t must be an integer (or integer array) >= 0; got {t!r}")
     return lr0, t
@@ -26,38 +29,41 @@ def _out(x):
 
 
 def step_lr(lr0, t, step_size, gamma=0.1):
-    """Step decay: multiply by ``gamma`` every ``step_size`` steps (torch ``StepLR``).
+    """Step decay: multiply by ``gamma`` in [0, 1] every ``step_size`` >= 1 steps (torch ``StepLR``).
 
     >>> step_lr(1.0, np.arange(6), step_size=2, gamma=0.5)
     array([1.  , 1.  , 0.5 , 0.5 , 0.25, 0.25])
     """
     lr0, t = _check(lr0, t)
     step_size = check_positive_int(step_size, "step_size")
+    gamma = check_real(gamma, "gamma", 0, 1)
     return _out(lr0 * gamma ** (t // step_size))
 
 
 def exponential_lr(lr0, t, gamma):
-    """Exponential decay lr0 * gamma**t (torch ``ExponentialLR``).
+    """Exponential decay lr0 * gamma**t, gamma in [0, 1] (torch ``ExponentialLR``).
 
     >>> exponential_lr(1.0, 3, gamma=0.5)
     0.125
     """
     lr0, t = _check(lr0, t)
+    gamma = check_real(gamma, "gamma", 0, 1)
     return _out(lr0 * gamma ** t)
 
 
 def inverse_time_lr(lr0, t, decay=1.0):
-    """1/t decay lr0 / (1 + decay t): sum lr_t diverges, sum lr_t**2 converges (Robbins-Monro).
+    """1/t decay lr0 / (1 + decay t), decay >= 0: sum lr_t diverges, sum lr_t**2 converges (Robbins-Monro).
 
     >>> inverse_time_lr(1.0, 4, decay=0.25)
     0.5
     """
     lr0, t = _check(lr0, t)
+    decay = check_real(decay, "decay", 0)
     return _out(lr0 / (1.0 + decay * t))
 
 
 def cosine_lr(lr0, t, T, lr_min=0.0):
-    """Cosine annealing from lr0 at t = 0 to lr_min at t = T (torch ``CosineAnnealingLR``).
+    """Cosine annealing from lr0 at t = 0 to lr_min in [0, lr0] at t = T (torch ``CosineAnnealingLR``).
 
     lr_t = lr_min + (lr0 - lr_min) (1 + cos(pi t / T)) / 2, held at lr_min after T.
 
@@ -66,6 +72,7 @@ def cosine_lr(lr0, t, T, lr_min=0.0):
     """
     lr0, t = _check(lr0, t)
     T = check_positive_int(T, "T")
+    lr_min = check_real(lr_min, "lr_min", 0, lr0)
     return _out(lr_min + (lr0 - lr_min) * (1 + np.cos(np.pi * np.minimum(t, T) / T)) / 2)
 
 
@@ -79,5 +86,7 @@ def warmup_lr(lr0, t, warmup_steps, after=None):
     """
     lr0, t = _check(lr0, t)
     warmup_steps = check_positive_int(warmup_steps, "warmup_steps")
+    if after is not None and not callable(after):
+        raise ValueError(f"after must be a schedule t -> lr (callable) or None; got {type(after).__name__}")
     rest = np.full(t.shape, lr0) if after is None else np.asarray(after(t), dtype=float)
     return _out(np.where(t < warmup_steps, lr0 * (t + 1) / warmup_steps, rest))

@@ -4,19 +4,14 @@ Same answers as :func:`coursepkg.bootstrap.kernel_ridge_many` (numpy) for the sa
 rounding. Only this module (with ``torch_utils`` and the other ``torch_*`` modules) imports torch.
 """
 import numpy as np
-import torch
 
+from ._torch import torch
+from ._validation import as_1d, as_2d, check_positive_int, check_real
 from .bootstrap import bootstrap_indices
-from .kernels import _check_sigma
-from ._validation import as_1d, as_2d, check_positive_int
+from .kernels import _check_condition, _check_sigma
+from .torch_kernels import _rbf_torch
 
 __all__ = ["kernel_ridge_many_torch", "bootstrap_predictions_torch"]
-
-
-def _rbf(A, C, sigma):
-    """exp(-||a - c||^2 / (2 sigma^2)) for batched A (..., n, d), C (..., m, d)."""
-    sq = (A * A).sum(-1)[..., :, None] + (C * C).sum(-1)[..., None, :] - 2.0 * A @ C.transpose(-1, -2)
-    return torch.exp(-sq.clamp_min(0.0) / (2.0 * sigma * sigma))
 
 
 def kernel_ridge_many_torch(X, y, X_grid, idx, sigma=1.0, lam=1e-3, device=None, dtype=torch.float64,
@@ -55,8 +50,8 @@ def kernel_ridge_many_torch(X, y, X_grid, idx, sigma=1.0, lam=1e-3, device=None,
     y = as_1d(y, "y", n=X.shape[0])
     X_grid = as_2d(X_grid, "X_grid", n_features=X.shape[1])
     sigma = _check_sigma(sigma)
-    lam = float(lam)
-    if not np.isfinite(lam) or lam <= 0:
+    lam = check_real(lam, "lam")
+    if lam <= 0:
         raise ValueError(f"lam must be a finite number > 0 for bootstrap fits (repeated points); got {lam!r}")
     idx = np.asarray(idx)
     n = X.shape[0]
@@ -67,8 +62,8 @@ def kernel_ridge_many_torch(X, y, X_grid, idx, sigma=1.0, lam=1e-3, device=None,
     device = torch.device("cpu" if device is None else device)
     Xt = torch.as_tensor(X, dtype=dtype, device=device)
     yt = torch.as_tensor(y, dtype=dtype, device=device)
-    K = _rbf(Xt, Xt, sigma)
-    K_grid = _rbf(Xt, torch.as_tensor(X_grid, dtype=dtype, device=device), sigma)   # (n, m)
+    K = _rbf_torch(Xt, Xt, sigma, same=True)
+    K_grid = _rbf_torch(Xt, torch.as_tensor(X_grid, dtype=dtype, device=device), sigma)   # (n, m)
     it = torch.as_tensor(idx, dtype=torch.long, device=device)
     B, k = it.shape
     chunk = max(1, (2 ** 26) // (k * k)) if chunk is None else check_positive_int(chunk, "chunk")
@@ -77,6 +72,8 @@ def kernel_ridge_many_torch(X, y, X_grid, idx, sigma=1.0, lam=1e-3, device=None,
     for s in range(0, B, chunk):
         part = it[s:s + chunk]
         A = K[part[:, :, None], part[:, None, :]] + eye
+        # the rule of coursepkg.bootstrap._solve_stack: cond_1(A_b) <= ||A_b||_1 / lam (K_b is PSD)
+        _check_condition(float(A.abs().sum(1).max()) / lam, lam, stacklevel=2, bound=True)
         L = torch.linalg.cholesky(A)
         alpha = torch.cholesky_solve(yt[part][..., None], L)[..., 0]
         W[s:s + chunk].scatter_add_(1, part, alpha)

@@ -5,10 +5,11 @@ smallest are taken with ``torch.topk``; ties are then resolved exactly as in the
 (distance ties: lower training index first). This is the only chapter 4 module that imports torch.
 """
 import numpy as np
-import torch
 
-from ._validation import as_2d, check_positive_int
-from .neighbors import METRICS, _mahalanobis_factor, _weights
+from ._scaling import centre_and_scale
+from ._torch import torch
+from ._validation import as_2d, check_integer, encode_labels
+from .neighbors import _check_metric, _mahalanobis_factor, _weights
 
 __all__ = ["kneighbors_torch", "knn_predict_torch"]
 
@@ -45,18 +46,23 @@ def kneighbors_torch(X_query, X_train, k, metric="euclidean", VI=None, device=No
     (array([[1., 1.]]), array([[1, 2]]))
     """
     X_train = as_2d(X_train, "X_train")
-    X_query = as_2d(X_query, "X", n_features=X_train.shape[1])
-    k = check_positive_int(k, "n_neighbors")
-    chunk_size = check_positive_int(chunk_size, "chunk_size")
+    X_query = as_2d(X_query, "X_query", n_features=X_train.shape[1])
+    k = check_integer(k, "k", low=1)
+    chunk_size = check_integer(chunk_size, "chunk_size", low=1)
     if k > X_train.shape[0]:
-        raise ValueError(f"n_neighbors must be <= n_samples = {X_train.shape[0]}; got {k}")
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {METRICS}; got {metric!r}")
+        raise ValueError(f"k must be <= the number of training points, {X_train.shape[0]}; got {k}")
+    _check_metric(metric)
     if device is None:
         device = "cuda" if torch.cuda.is_available() else "cpu"
+    # the centring and scaling of the numpy version (coursepkg.neighbors._chunks), so both stay exact
+    X_query, X_train, scale = centre_and_scale(X_query, X_train)
     L = None
     if metric == "mahalanobis":
-        L = torch.as_tensor(_mahalanobis_factor(X_train, VI), dtype=torch.float64, device=device)
+        if VI is None:  # from the scaled training set: VI' = s^2 VI, distances need no s
+            L, scale = _mahalanobis_factor(X_train, None), 1.0
+        else:
+            L = _mahalanobis_factor(X_train, VI)
+        L = torch.as_tensor(L, dtype=torch.float64, device=device)
     X = torch.as_tensor(X_train, dtype=torch.float64, device=device)
     dists, inds = [], []
     for start in range(0, X_query.shape[0], chunk_size):
@@ -72,7 +78,7 @@ def kneighbors_torch(X_query, X_train, k, metric="euclidean", VI=None, device=No
         for r in ambiguous.tolist():
             s = torch.sort(D[r], stable=True)
             vals[r], idx[r] = s.values[:k], s.indices[:k]
-        dists.append(vals.cpu().numpy())
+        dists.append(vals.cpu().numpy() * scale)
         inds.append(idx.cpu().numpy())
     return np.concatenate(dists), np.concatenate(inds).astype(np.intp)
 
@@ -80,10 +86,10 @@ def kneighbors_torch(X_query, X_train, k, metric="euclidean", VI=None, device=No
 def knn_predict_torch(X_train, y_train, X_query, k=5, metric="euclidean", weights="uniform", device=None,
                       chunk_size=1024):
     """k-NN class labels with neighbours found by :func:`kneighbors_torch`; ties go to the smallest label."""
+    X_train = as_2d(X_train, "X_train")
+    classes, y_idx = encode_labels(y_train, X_train.shape[0], min_classes=1, name="y_train")
+    _weights(np.ones((1, 1)), weights)  # checks ``weights`` before the search
     dist, ind = kneighbors_torch(X_query, X_train, k, metric, device=device, chunk_size=chunk_size)
-    classes, y_idx = np.unique(np.asarray(y_train), return_inverse=True)
-    if len(y_idx) != np.asarray(X_train).shape[0]:
-        raise ValueError(f"y_train must have one label per row of X_train; got {len(y_idx)} labels")
     w = _weights(dist, weights)
     votes = np.zeros((len(ind), len(classes)))
     np.add.at(votes, (np.repeat(np.arange(len(ind)), k), y_idx[ind].ravel()), w.ravel())

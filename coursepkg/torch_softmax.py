@@ -3,24 +3,28 @@
 
 It gives the same weights as the numpy estimator (up to rounding) for ``batch_size=None``.
 """
-import torch
+import math
 
-from ._validation import as_2d, check_nonnegative, check_positive_int
-from .softmax import check_class_labels
+from ._torch import torch
+from ._validation import as_2d, encode_labels
+from .softmax import _check_softmax_params, _warn_not_converged
 from .torch_utils import device as default_device
 
 __all__ = ["fit_softmax_regression_torch"]
 
 
-def fit_softmax_regression_torch(X, y, lr=0.5, max_iter=1000, alpha=0.0, momentum=0.0, tol=1e-7, device=None):
-    """Full-batch gradient descent on mean cross-entropy + alpha/2 ||W||^2, in torch.
+def fit_softmax_regression_torch(X, y, lr=0.5, *, max_iter=1000, lam=0.0, momentum=0.0, tol=1e-7, device=None):
+    """Full-batch gradient descent on mean cross-entropy + lam/2 ||W||^2, in torch.
 
     Parameters
     ----------
     X : array of shape (n, d)
-    y : array of shape (n,), integer labels 0..C-1
-    lr, max_iter, alpha, momentum, tol
-        As in :class:`coursepkg.softmax.SoftmaxRegression`.
+    y : array of shape (n,)
+        Class labels of any type (at least two distinct), encoded exactly as
+        :class:`coursepkg.softmax.SoftmaxRegression` does: row k of W is the k-th sorted label.
+    lr, max_iter, lam, momentum, tol
+        As in :class:`coursepkg.softmax.SoftmaxRegression`, checked by the same helper; a
+        ``ConvergenceWarning`` when ``max_iter`` steps end before ``tol`` is met.
     device : torch.device or None
         Where to compute; default :func:`coursepkg.torch_utils.device`.
 
@@ -32,13 +36,12 @@ def fit_softmax_regression_torch(X, y, lr=0.5, max_iter=1000, alpha=0.0, momentu
 
     Notes
     -----
-    Gradient dJ/dW = (1/n) (P - Y)^T X + alpha W, dJ/db = (1/n) (P - Y)^T 1, P = softmax(X W^T + b).
+    Gradient dJ/dW = (1/n) (P - Y)^T X + lam W, dJ/db = (1/n) (P - Y)^T 1, P = softmax(X W^T + b).
     """
     X = as_2d(X)
-    y = check_class_labels(y, n=X.shape[0])
+    _, y = encode_labels(y, X.shape[0])
     C = int(y.max()) + 1
-    max_iter = check_positive_int(max_iter, "max_iter")
-    alpha = check_nonnegative(alpha, "alpha")
+    lr, max_iter, lam, momentum, tol = _check_softmax_params(lr, max_iter, lam, momentum, tol)
     dev = default_device() if device is None else torch.device(device)
     Xt = torch.as_tensor(X, dtype=torch.float64, device=dev)
     Y = torch.nn.functional.one_hot(torch.as_tensor(y, device=dev), C).to(torch.float64)
@@ -51,8 +54,8 @@ def fit_softmax_regression_torch(X, y, lr=0.5, max_iter=1000, alpha=0.0, momentu
         Z = Xt @ W.T + b
         logp = torch.log_softmax(Z, dim=1)
         G = (torch.exp(logp) - Y) / n
-        loss = -(logp * Y).sum() / n + 0.5 * alpha * (W * W).sum()
-        return loss, G.T @ Xt + alpha * W, G.sum(dim=0)
+        loss = -(logp * Y).sum() / n + 0.5 * lam * (W * W).sum()
+        return loss, G.T @ Xt + lam * W, G.sum(dim=0)
 
     losses = []
     for _ in range(max_iter):
@@ -62,6 +65,10 @@ def fit_softmax_regression_torch(X, y, lr=0.5, max_iter=1000, alpha=0.0, momentu
         W, b = W + vW, b + vb
         loss, gW, gb = objective_and_grad(W, b)
         losses.append(float(loss))
+        if not math.isfinite(losses[-1]):
+            raise ValueError(f"training diverged (objective {losses[-1]}); lower lr (now {lr:g})")
         if max(float(gW.abs().max()), float(gb.abs().max())) < tol:
             break
+    else:
+        _warn_not_converged("fit_softmax_regression_torch", max_iter, tol)
     return W.cpu().numpy(), b.cpu().numpy(), losses

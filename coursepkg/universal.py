@@ -15,7 +15,7 @@ units, a linear output), so the approximation *is* a two-layer network.
 """
 import numpy as np
 
-from ._validation import as_float_array, check_positive_int
+from ._validation import as_float_array, check_positive_int, check_real
 from .mlp import join_theta, predict_output
 
 __all__ = ["knots", "step_network", "relu_network", "network_output", "max_error"]
@@ -24,9 +24,20 @@ __all__ = ["knots", "step_network", "relu_network", "network_output", "max_error
 def knots(n_units, a=0.0, b=1.0):
     """The n + 1 equally spaced knots x_0 = a, ..., x_n = b."""
     n = check_positive_int(n_units, "n_units")
+    a, b = check_real(a, "a"), check_real(b, "b")
     if not b > a:
         raise ValueError(f"need a < b for the interval [a, b]; got a={a}, b={b}")
     return np.linspace(a, b, n + 1)
+
+
+def _values(f, x):
+    """f at the knots, checked: callable, one finite value per knot."""
+    if not callable(f):
+        raise TypeError(f"f must be a function of an array (callable); got {type(f).__name__}")
+    fx = as_float_array(f(x), "f(x)")
+    if fx.shape != x.shape:
+        raise ValueError(f"f must return one value per knot, shape {x.shape}; got {fx.shape}")
+    return fx
 
 
 def _network(thresholds, first_value, coefficients):
@@ -46,7 +57,7 @@ def step_network(f, n_units, a=0.0, b=1.0):
     array([0.    , 0.0625, 1.    ])
     """
     x = knots(n_units, a, b)
-    fx = as_float_array(f(x), "f(x)")
+    fx = _values(f, x)
     h = x[1] - x[0]
     return _network(x[1:] - h / 2, fx[0], np.diff(fx))
 
@@ -62,7 +73,7 @@ def relu_network(f, n_units, a=0.0, b=1.0):
     True
     """
     x = knots(n_units, a, b)
-    fx = as_float_array(f(x), "f(x)")
+    fx = _values(f, x)
     slopes = np.diff(fx) / np.diff(x)
     coefficients = np.diff(slopes, prepend=0.0)  # s_1, s_2 - s_1, ..., s_n - s_{n-1}
     return _network(x[:-1], fx[0], coefficients)

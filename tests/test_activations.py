@@ -3,9 +3,11 @@ import warnings
 
 import numpy as np
 import pytest
+import strategies  # noqa: F401  (loads the suite's one hypothesis profile)
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coursepkg.activations import (
     ACTIVATIONS,
@@ -108,7 +110,7 @@ def test_step_is_heaviside_with_one_at_zero():
 points = st.lists(st.floats(-20.0, 20.0), min_size=1, max_size=20).map(np.array)
 
 
-@settings(deadline=None, max_examples=40)
+@settings(max_examples=40)
 @given(z=points)
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
 def test_derivative_equals_central_difference_away_from_kinks(name, z):
@@ -118,7 +120,7 @@ def test_derivative_equals_central_difference_away_from_kinks(name, z):
     np.testing.assert_allclose(dg(z), central_difference(g, z), rtol=1e-6, atol=1e-8)
 
 
-@settings(deadline=None, max_examples=50)
+@settings(max_examples=50)
 @given(z=st.lists(st.floats(-800.0, 800.0), min_size=1, max_size=20).map(np.array))
 def test_sigmoid_symmetry_and_tanh_identity(z):
     np.testing.assert_allclose(sigmoid(-z), 1.0 - sigmoid(z), rtol=1e-12, atol=1e-15)
@@ -127,7 +129,7 @@ def test_sigmoid_symmetry_and_tanh_identity(z):
     np.testing.assert_allclose(tanh(z), 2.0 * sigmoid(2.0 * z) - 1.0, rtol=1e-12, atol=1e-15)
 
 
-@settings(deadline=None, max_examples=50)
+@settings(max_examples=50)
 @given(z=st.lists(st.floats(-700.0, 700.0), min_size=1, max_size=20).map(np.array))
 def test_sigmoid_matches_its_closed_form_within_range(z):
     np.testing.assert_allclose(sigmoid(z), 1.0 / (1.0 + np.exp(-z)), rtol=1e-12, atol=1e-300)
@@ -162,7 +164,7 @@ def test_saturation_values():
 
 @pytest.mark.parametrize("bad", ["Sigmoid", "softmax", "", None, ["relu"]])
 def test_unknown_activation_name(bad):
-    with pytest.raises(ValueError, match="activation must be one of"):
+    with pytest.raises(ValueError, match="name must be an activation, one of"):
         get_activation(bad)
 
 

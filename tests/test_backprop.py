@@ -71,8 +71,8 @@ def test_gradients_equal_torch_autograd(sizes, hidden, output, loss, alpha):
 def test_penalty_leaves_bias_column_alone():
     Thetas = init_params([3, 4, 2], rng=0)
     X, Y = _data([3, 4, 2], "sigmoid", "cross_entropy", seed=2)
-    _, g0 = loss_and_gradients(Thetas, X, Y, alpha=0.0)
-    _, g1 = loss_and_gradients(Thetas, X, Y, alpha=2.0)
+    _, g0 = loss_and_gradients(Thetas, X, Y, lam=0.0)
+    _, g1 = loss_and_gradients(Thetas, X, Y, lam=2.0)
     for G0, G1, T in zip(g0, g1, Thetas):
         np.testing.assert_array_equal(G0[:, 0], G1[:, 0])
         np.testing.assert_allclose(G1[:, 1:] - G0[:, 1:], 2.0 / len(X) * T[:, 1:])
@@ -110,8 +110,8 @@ def test_deltas_are_dL_dz_by_finite_differences():
     ({"loss": "hinge"}, "loss must be one of"),
     ({"output": "identity"}, "needs output 'sigmoid' or 'softmax'"),
     ({"output": "softmax", "loss": "squared"}, "not 'softmax'"),
-    ({"alpha": -1.0}, "alpha must be a finite number >= 0"),
-    ({"hidden": "swish"}, "activation must be one of"),
+    ({"lam": -1.0}, "lam must be a finite number >= 0"),
+    ({"hidden": "swish"}, "hidden must be one of"),
 ])
 def test_bad_options_raise(kwargs, match):
     Thetas = init_params([2, 3, 1], rng=0)

@@ -21,11 +21,15 @@ CPU_KEYS = {"knn", "kernel_ridge", "mlp_float64", "mlp_float32", "autodiff", "so
 
 @pytest.fixture(scope="module")
 def quick():
-    """One quick run of every CPU benchmark and of the GPU rows with the device forced to the CPU."""
+    """One quick run of every CPU benchmark and of the GPU rows with the device forced to the CPU.
+
+    About 14 CPU-seconds (the CNN of gpu_train is the largest part, 5 s); on 2 idle cores
+    about as many seconds of wall time, several times that on a loaded machine.
+    """
     return run_all(quick=True, gpu=True, gpu_device="cpu")
 
 
-@pytest.mark.slow  # shares one quick run of every benchmark: about 10 s
+@pytest.mark.slow  # shares one quick run of every benchmark (about 14 CPU-seconds)
 def test_quick_run_agrees_with_every_reference(quick):
     rows = {r["key"]: r for r in quick["rows"]}
     assert set(rows) == CPU_KEYS | set(GPU_BENCHMARKS)
@@ -33,7 +37,7 @@ def test_quick_run_agrees_with_every_reference(quick):
     assert disagree == [], f"ours and the reference differ on {disagree}"
 
 
-@pytest.mark.slow  # shares one quick run of every benchmark: about 10 s
+@pytest.mark.slow  # shares one quick run of every benchmark (about 14 CPU-seconds)
 def test_ratio_and_goal_follow_from_the_times(quick):
     for r in quick["rows"]:
         assert r["ours"] > 0 and r["ref"] > 0
@@ -46,7 +50,7 @@ def test_ratio_and_goal_follow_from_the_times(quick):
             assert r["met"] == (r["ref"] / r["ours"] >= float(r["goal"][3:]))
 
 
-@pytest.mark.slow  # shares one quick run of every benchmark: about 10 s
+@pytest.mark.slow  # shares one quick run of every benchmark (about 14 CPU-seconds)
 def test_forced_cpu_gpu_rows_run_the_torch_code_on_both_sides(quick):
     gpu_rows = [r for r in quick["rows"] if r["key"].startswith("gpu_")]
     assert [r["key"] for r in gpu_rows] == list(GPU_BENCHMARKS)
@@ -57,7 +61,7 @@ def test_forced_cpu_gpu_rows_run_the_torch_code_on_both_sides(quick):
     assert quick["settings"] == {"quick": True, "repeat": 1, "gpu": True, "gpu_device": "cpu"}
 
 
-@pytest.mark.slow  # shares one quick run of every benchmark: about 10 s
+@pytest.mark.slow  # shares one quick run of every benchmark (about 14 CPU-seconds)
 def test_numpy_rows_report_peak_memory(quick):
     rows = {r["key"]: r for r in quick["rows"]}
     # the quick k-NN training set alone is 2,000 x 64 float64 = 1 MiB; a chunk of distances is traced too
@@ -65,7 +69,7 @@ def test_numpy_rows_report_peak_memory(quick):
     assert all(rows[key]["peak_mb"] > 0 for key in CPU_KEYS)
 
 
-@pytest.mark.slow  # shares one quick run of every benchmark: about 10 s
+@pytest.mark.slow  # shares one quick run of every benchmark (about 14 CPU-seconds)
 def test_json_round_trip(quick, tmp_path):
     path = save_json(quick, tmp_path / "sub" / "bench.json")
     back = load_json(path)

@@ -3,8 +3,8 @@
 One strict build (``-W --keep-going``, stored outputs, nothing executed) per test session,
 written under pytest's temporary folder so the repository's ``_build/`` is left alone. Headless
 Chromium (network cut) then opens every page: math typeset, images decoded, no console error or
-failed load, saved widgets drawn; screenshots of each chapter's first screen go to
-``_build/screenshots/``. Run alone with ``pytest -m book tests/test_book.py``.
+failed load, saved widgets drawn, nothing wider than the text column at phone (420 px) and desktop
+(1280 px) width; the first screen of every page at both widths goes to ``_build/screenshots/``. Run alone with ``pytest -m book tests/test_book.py``.
 """
 
 from __future__ import annotations
@@ -190,37 +190,23 @@ _ALLOWED_CONSOLE = ("Identifier 'THEBE_JS_URL' has already been declared",
                     "Got invalid theme mode: . Resetting to auto.")
 _WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
+# Content wider than the text column. Nothing may stick out of the column or be cut at its edge,
+# nor may the page scroll sideways; code and outputs may scroll inside their own box. At desktop
+# width (>= 1000 px) tables and display math must also fit without scrolling.
+_LAYOUT = Path(__file__).with_name("book_layout.js").read_text(encoding="utf-8")
+
+# Runs after a loaded page was narrowed: two frames for the new layout, then the column check.
+_LAYOUT_PROBE = """(async () => {
+  await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+%s
+  return {overflow: overflowing()};
+})()""" % _LAYOUT
+
 # Runs in each page once it has loaded: waits for saved widgets to be drawn, MathJax (its start-up
 # typesetting and any widget labels queued after it), fonts and images, then reports.
-_PROBE = """(async () => {
-  const sleep = ms => new Promise(done => setTimeout(done, ms));
-  const until = async (ok, ms) => { const end = Date.now() + ms;
-    while (!ok() && Date.now() < end) await sleep(50); return ok(); };
-  const views = [...document.querySelectorAll('script[type="%s"]')];
-  const drawn = () => views.every(v => v.previousElementSibling
-    && v.previousElementSibling.classList.contains('widget-subarea'));
-  const widgetsDrawn = await until(drawn, 15000);
-  const mj = window.MathJax;
-  for (let p = null; mj && mj.startup && p !== mj.startup.promise; ) {
-    p = mj.startup.promise;  // widget labels queue more typesetting behind it
-    await p;
-  }
-  await document.fonts.ready;
-  await until(() => [...document.images].every(i => i.complete), 10000);
-  const math = [...document.querySelectorAll('.math')];
-  return {
-    widgetViews: views.length, widgetsDrawn,
-    widgetLabelMath: document.querySelectorAll('.widget-label mjx-container').length,
-    mathElements: math.length,
-    untypeset: math.filter(e => !e.querySelector('mjx-container'))
-      .map(e => e.textContent.slice(0, 60)),
-    images: document.images.length,
-    figures: [...document.images].filter(i => !i.src.includes('/_static/')).length,
-    brokenImages: [...document.images].filter(i => !(i.complete && i.naturalWidth > 0))
-      .map(i => i.getAttribute('src')),
-    html: document.documentElement.outerHTML,
-  };
-})()""" % _WIDGET_VIEW
+# (A %-format template: "%s" is the widget view type; __LAYOUT__ becomes the column check.)
+_PROBE = (Path(__file__).with_name("book_probe.js").read_text(encoding="utf-8")
+          .replace("__LAYOUT__", _LAYOUT) % _WIDGET_VIEW)
 
 
 def _chromium():
@@ -228,28 +214,46 @@ def _chromium():
 
 
 def _first_pages(html):
-    """The intro, the gallery and the first page of every chapter: the screenshots kept."""
+    """The intro, the gallery and the first page of every chapter."""
     chapters = sorted(p for p in (html / "book").glob("[0-9][0-9]_*") if p.is_dir())
     firsts = [sorted(c.glob("0*.html"))[0] for c in chapters if list(c.glob("0*.html"))]
     return [html / "book" / "intro.html", html / "book" / "gallery.html", *firsts]
 
 
+# Window sizes every page is opened at: a desktop and a phone held upright.
+WINDOWS = {1280: 1600, 420: 900}
+DESKTOP, PHONE = 1280, 420
+
+
 def _visit_all(browsers, pages, html, shots):
-    """Visit ``pages`` split over ``browsers`` (one thread each); return {relative name: result}."""
-    keep = set(_first_pages(html))
+    """Visit ``pages`` at every size in WINDOWS (loaded once, then narrowed), split over ``browsers``.
+
+    Returns {width: {relative name: result}}; the first screen of each page at each width is
+    kept as ``shots``/<width>px/<page>.png.
+    """
+    for width in WINDOWS:
+        (shots / f"{width}px").mkdir(parents=True, exist_ok=True)
+
+    shot = lambda page, width: shots / f"{width}px" / _shot_name(page, html)  # noqa: E731
 
     def one(browser, page):
-        shot = shots / _shot_name(page, html) if page in keep else None
-        return page.relative_to(html).as_posix(), browser.visit(page, _PROBE, screenshot=shot)
+        # The full probe at desktop width; then the same page narrowed to a phone's width.
+        narrower = [(w, WINDOWS[w], _LAYOUT_PROBE, shot(page, w)) for w in WINDOWS if w != DESKTOP]
+        result = browser.visit(page, _PROBE, width=DESKTOP, height=WINDOWS[DESKTOP],
+                               screenshot=shot(page, DESKTOP), resized=narrower)
+        name = page.relative_to(html).as_posix()
+        narrowed = [(w, name, {"probe": value, "errors": []}) for w, value in result["resized"].items()]
+        return [(DESKTOP, name, result), *narrowed]
 
     def run(browser, share):
-        return dict(one(browser, page) for page in share)
+        return [row for page in share for row in one(browser, page)]
 
     with ThreadPoolExecutor(len(browsers)) as pool:
         shares = [pages[i::len(browsers)] for i in range(len(browsers))]
-        results = {}
+        results = {width: {} for width in WINDOWS}
         for part in pool.map(run, browsers, shares):
-            results.update(part)
+            for width, name, result in part:
+                results[width][name] = result
     return results
 
 
@@ -281,7 +285,7 @@ def visits(build, pages, vendored):
     _need_browser(vendored)
     _, html = build
     shots = ROOT / "_build" / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(shots, ignore_errors=True)  # only this run's pages
     browser_cls = _load_tool("screenshot").Browser
     browsers = [browser_cls(), browser_cls()]  # started here: Popen is not forked from threads
     try:
@@ -296,7 +300,7 @@ def visits(build, pages, vendored):
 def test_every_page_renders_in_a_real_browser(build, pages, visits):
     """Math typeset, no raw TeX, every image decoded, no console error or failed load."""
     _, html = build
-    results, shots = visits
+    results, shots = visits[0][DESKTOP], visits[1]
     redirects = {p: _redirect(p) for p in pages if _redirect(p)}
     assert len(results) == len(pages) - len(redirects) > 30
     for page, target in redirects.items():
@@ -312,9 +316,42 @@ def test_every_page_renders_in_a_real_browser(build, pages, visits):
         broken = found["brokenImages"]
         assert broken == [], f"{name}: images that did not load {broken}"
     assert sum(r["probe"]["images"] for r in results.values()) > 50
-    for page in filter(Path.exists, _first_pages(html)):
-        shot = shots / _shot_name(page, html)
-        assert shot.exists() and shot.stat().st_size > 10_000, f"{page.name}: no screenshot"
+    for width in WINDOWS:
+        for page in filter(Path.exists, _first_pages(html)):
+            shot = shots / f"{width}px" / _shot_name(page, html)
+            assert shot.exists() and shot.stat().st_size > 10_000, f"{page.name}: no screenshot at {width} px"
+
+
+# Display equations in chapter notebooks known to be wider than the desktop column (they scroll
+# inside their box): two or three formulas on one line. Each is allowed until its notebook splits
+# it over lines (an aligned environment); then delete its line here. (page, start of its text)
+KNOWN_WIDE_MATH = {
+    ("book/01_perceptrons/04_universal_approximation.html", "f′(x)=2πcos"),
+    ("book/05_kernels/03_kernel_svm.html", "L(α,b)=1n∑i=1nmax"),
+    ("book/07_optimization/02_momentum_adaptive.html", "mt=β1mt−1+(1−β1)gt"),
+    ("book/02_backprop/01_chain_rule.html", "∂y∂W(1)=[4−4][12]"),
+    ("book/02_backprop/04_deep_networks.html", "δ(l)=D(l)W(l)⊤D(l+1)"),
+    ("book/03_softmax/01_multiclass_linear.html", "(w1−w2)⊤x=32x1+16x2=0"),
+    ("book/03_softmax/02_softmax_regression.html", "W←W−η(p−yi)xi⊤"),
+    ("book/05_kernels/02_kernel_ridge.html", "(1.10.60650.60651.1)−1"),
+    ("book/05_kernels/03_kernel_svm.html", "dist(x,boundary)=|f(x)|‖w‖"),
+}
+
+
+def _known_wide(name, problem):
+    return "needs sideways scrolling" in problem and any(
+        name == page and f'"{start}' in problem for page, start in KNOWN_WIDE_MATH)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", sorted(WINDOWS))
+def test_no_page_is_wider_than_its_column(visits, width):
+    """Math, tables, code and outputs stay inside the text column, at phone and desktop width
+    (screenshots of every page in _build/screenshots/<width>px/)."""
+    results = visits[0][width]
+    problems = [f"{name}: {problem}" for name, result in sorted(results.items())
+                for problem in result["probe"]["overflow"] if not _known_wide(name, problem)]
+    assert problems == [], f"{len(problems)} overflows at {width} px:\n" + "\n".join(problems)
 
 
 def _notebook_pages():
@@ -351,7 +388,7 @@ def _widget_pages():
 def test_every_widget_has_a_static_rendering(build, visits):
     """A reader without a kernel sees each saved widget drawn, or at least a figure beside it."""
     _, html = build
-    results, _ = visits
+    results = visits[0][DESKTOP]
     widget_pages = [p for p in _widget_pages() if f"{p}.html" in results]  # built ones
     chapters = {p.name for p in (ROOT / "book").glob("[0-9][0-9]_*") if p.is_dir()}
     assert {p.split("/")[1] for p in widget_pages} == chapters, f"one widget per chapter: {widget_pages}"

@@ -181,7 +181,7 @@ def test_batch_algorithm_with_l2_skipping_bias():
     J = J + lam / (2 * n) * sum((Th[:, 1:] ** 2).sum() for Th in T)
     J.backward()
     assert all(np.allclose(D_l, Th.grad.numpy()) for D_l, Th in zip(D, T))
-    _, D_pkg = loss_and_gradients(Thetas, X, Y, alpha=lam)
+    _, D_pkg = loss_and_gradients(Thetas, X, Y, lam=lam)
     assert all(np.allclose(a, b) for a, b in zip(D, D_pkg))
 
 

@@ -75,6 +75,9 @@ def test_tested_versions_match_requirements_and_minimums_match_pyproject():
     pyproject = (ROOT / "pyproject.toml").read_text()
     for name, minimum in environment.MINIMUM.items():
         assert f'"{name}>={minimum}"' in pyproject, name
+    # Every dependency of the package that requirements.txt pins is reported by check-env.
+    dependencies = set(re.findall(r'^\s*"([A-Za-z0-9_-]+)>=', pyproject, re.M)) - {"packaging"}
+    assert dependencies <= set(environment.TESTED) and set(environment.TESTED) <= set(pins)
 
 
 def test_check_env_flags_drift(monkeypatch, capsys):

@@ -1,7 +1,9 @@
 """Chapter 5: the kernel SVM's loss, sub-gradient and training, against closed forms and scikit-learn."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+import strategies  # noqa: F401  (loads the suite's one hypothesis profile)
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.datasets import make_circles
 from sklearn.svm import SVC
 
@@ -17,7 +19,7 @@ def _problem(seed=0, n=30):
     return X, 2 * y - 1, rbf_kernel(X, None, 0.5)
 
 
-@settings(deadline=None, max_examples=15)
+@settings(max_examples=15)
 @given(st.integers(0, 10**6), st.floats(1e-4, 1.0))
 def test_subgradient_equals_finite_differences_away_from_kinks(seed, lam):
     X, y, K = _problem(seed % 50)
@@ -46,7 +48,7 @@ def test_loss_by_hand_and_one_step():
 
 def test_separates_non_linear_data_and_loss_decreases():
     X, y = make_circles(n_samples=200, noise=0.05, factor=0.4, random_state=0)  # no line separates
-    clf = KernelSVM(sigma=0.5, lam=1e-3, max_iter=300).fit(X, y)
+    clf = KernelSVM(sigma=0.5, lam=1e-3, max_iter=300, tol=0.02).fit(X, y)
     history = np.array(clf.loss_history_)
     assert history[0] == pytest.approx(1.0)  # alpha = 0, b = 0: every hinge is 1
     assert history[-1] < 0.2 * history[0]
@@ -68,8 +70,8 @@ def test_fitted_loss_is_the_best_in_history():
 @pytest.mark.parametrize("make, message", [
     (lambda: KernelSVM(sigma=0.0).fit(np.eye(3), [0, 1, 1]), "sigma must be"),
     (lambda: KernelSVM(lam=-1).fit(np.eye(3), [0, 1, 1]), "lam must be"),
-    (lambda: KernelSVM(lr=0).fit(np.eye(3), [0, 1, 1]), "lr must be > 0"),
-    (lambda: KernelSVM().fit(np.eye(3), [0, 1, 2]), "labels in"),
+    (lambda: KernelSVM(lr=0).fit(np.eye(3), [0, 1, 1]), "lr must be a finite number > 0"),
+    (lambda: KernelSVM().fit(np.eye(3), [0, 1, 2]), "exactly 2 classes"),
     (lambda: KernelSVM().fit(np.eye(3), [0, 1]), r"y must have shape \(3,\)"),
     (lambda: KernelSVM().fit(np.full((3, 2), np.nan), [0, 1, 1]), "NaN"),
     (lambda: KernelSVM().predict(np.eye(3)), "not fitted"),

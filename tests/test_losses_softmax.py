@@ -3,9 +3,11 @@ import warnings
 
 import numpy as np
 import pytest
+import strategies  # noqa: F401  (loads the suite's one hypothesis profile)
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from coursepkg.losses import binary_cross_entropy, categorical_cross_entropy, squared_error
@@ -96,7 +98,7 @@ def test_softmax_family_matches_torch(shape, axis):
     assert logsumexp(Z, axis=axis).shape == np.sum(Z, axis=axis).shape
 
 
-@settings(deadline=None, max_examples=50)
+@settings(max_examples=50)
 @given(Z=logits, c=st.floats(-1000.0, 1000.0), data=st.data())
 def test_softmax_laws(Z, c, data):
     axis = data.draw(st.integers(-Z.ndim, Z.ndim - 1), label="axis")
@@ -109,7 +111,7 @@ def test_softmax_laws(Z, c, data):
     np.testing.assert_allclose(S, torch.softmax(t(Z), dim=axis).numpy(), rtol=1e-9, atol=1e-15)
 
 
-@settings(deadline=None, max_examples=50)
+@settings(max_examples=50)
 @given(Z=logits, c=st.floats(-1000.0, 1000.0), data=st.data())
 def test_logsumexp_laws(Z, c, data):
     axis = data.draw(st.integers(-Z.ndim, Z.ndim - 1), label="axis")

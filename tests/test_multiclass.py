@@ -7,8 +7,13 @@ from sklearn.linear_model import Perceptron as SkPerceptron
 from sklearn.multiclass import OneVsOneClassifier as SkOvO
 from sklearn.multiclass import OneVsRestClassifier as SkOvR
 
-from coursepkg.multiclass import (DECK_004_WEIGHTS, LinearMulticlass, OneVsOneClassifier, OneVsRestClassifier,
-                                  linear_multiclass_predict)
+from coursepkg.multiclass import (
+    DECK_004_WEIGHTS,
+    LinearMulticlass,
+    OneVsOneClassifier,
+    OneVsRestClassifier,
+    linear_multiclass_predict,
+)
 from coursepkg.perceptron import Perceptron
 
 pytestmark = pytest.mark.ch3
@@ -41,7 +46,7 @@ def test_linear_model_matches_sklearn_argmax_of_given_weights():
     W, b = rng.normal(size=(4, 2)), rng.normal(size=4)
     sk = LogisticRegression().fit(X, y)
     sk.coef_, sk.intercept_ = W, b
-    np.testing.assert_array_equal(LinearMulticlass(W, b).fit().predict(X), sk.predict(X))
+    np.testing.assert_array_equal(LinearMulticlass(W, b=b).fit().predict(X), sk.predict(X))
 
 
 # ---------------------------------------------------------------- OvR / OvO vs scikit-learn's wrappers
@@ -51,7 +56,7 @@ def _data():
     return make_blobs(150, centers=4, cluster_std=2.0, random_state=3)
 
 
-BINARY = [Perceptron(max_epochs=30), SkPerceptron(random_state=0), LogisticRegression()]
+BINARY = [Perceptron(max_iter=30), SkPerceptron(random_state=0), LogisticRegression()]
 
 
 @pytest.mark.parametrize("binary", BINARY, ids=["ours", "sk-perceptron", "sk-logreg"])
@@ -118,7 +123,7 @@ def test_multiclass_reductions_reach_good_accuracy():
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: OneVsRestClassifier(Perceptron()).fit(np.ones((4, 2)), [0, 1, 0, 1]), "at least 3 classes"),
+    (lambda: OneVsRestClassifier(Perceptron()).fit(np.ones((4, 2)), [0, 0, 0, 0]), "at least 2 classes"),
     (lambda: OneVsRestClassifier(Perceptron()).fit(np.full((3, 2), np.nan), [0, 1, 2]), "NaN"),
     (lambda: OneVsOneClassifier(Perceptron()).fit(np.ones((3, 2)), [0, 1]), r"shape \(3,\)"),
     (lambda: OneVsOneClassifier(Perceptron(), tie_break="random").fit(np.ones((3, 2)), [0, 1, 2]), "tie_break"),

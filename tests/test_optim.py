@@ -1,14 +1,30 @@
 """Optimisers vs torch.optim step by step; descent paths vs scikit-learn, scipy and closed forms."""
 import numpy as np
 import pytest
+import strategies  # noqa: F401  (loads the suite's one hypothesis profile)
 import torch
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import approx_fprime
 from sklearn.linear_model import LogisticRegression
 
-from coursepkg.optim import (SGD, Adagrad, Adam, RMSProp, cosine_lr, exponential_lr, gradient_descent,
-                             inverse_time_lr, logistic_gradient, logistic_hessian, logistic_loss, newton_method,
-                             sgd_path, step_lr, warmup_lr)
+from coursepkg.optim import (
+    SGD,
+    Adagrad,
+    Adam,
+    RMSProp,
+    cosine_lr,
+    exponential_lr,
+    gradient_descent,
+    inverse_time_lr,
+    logistic_gradient,
+    logistic_hessian,
+    logistic_loss,
+    newton_method,
+    sgd_path,
+    step_lr,
+    warmup_lr,
+)
 
 pytestmark = pytest.mark.ch7
 
@@ -139,7 +155,7 @@ def test_newton_converges_quadratically():
     assert np.linalg.norm(gd[-1] - path[-1]) > 1e-3
 
 
-@settings(deadline=None, max_examples=15)
+@settings(max_examples=15)
 @given(st.floats(0.01, 0.9))
 def test_gradient_descent_on_a_quadratic_matches_closed_form(lr):
     # f(theta) = 1/2 sum a_i theta_i^2 -> theta_t = (1 - lr a)^t theta_0

@@ -1,7 +1,9 @@
 """The perceptron against Novikoff's theorem, scikit-learn's Perceptron and the update's closed form."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+import strategies  # noqa: F401  (loads the suite's one hypothesis profile)
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.linear_model import Perceptron as SkPerceptron
 from sklearn.svm import LinearSVC
@@ -44,13 +46,13 @@ XOR_Y = np.array([-1, 1, 1, -1])
 # ---------------------------------------------------------------- convergence and Novikoff's bound
 
 
-@settings(deadline=None, max_examples=25)
+@settings(max_examples=25)
 @given(seed=st.integers(0, 2**32 - 1), d=st.sampled_from([2, 3, 5]), shuffle=st.booleans())
 def test_separable_data_converges_within_novikoffs_bound(seed, d, shuffle):
     X, y, u, c = separable(seed, d=d)
     bound = novikoff(X, y, u, c)
     # every epoch but the last makes >= 1 mistake, so bound + 1 epochs always suffice
-    clf = Perceptron(max_epochs=int(bound) + 2, shuffle=shuffle, rng=seed).fit(X, y)
+    clf = Perceptron(max_iter=int(bound) + 2, shuffle=shuffle, random_state=seed).fit(X, y)
     assert clf.converged_
     assert clf.mistakes_[-1] == 0
     assert all(m > 0 for m in clf.mistakes_[:-1])
@@ -67,7 +69,7 @@ def test_bound_with_a_max_margin_hyperplane_from_linear_svc(seed):
     w, b = svm.coef_[0], float(svm.intercept_[0])
     assert np.all(y * (X @ w + b) > 0), "LinearSVC must separate the data before it can be used"
     bound = novikoff(X, y, w, b)
-    clf = Perceptron(max_epochs=int(bound) + 2).fit(X, y)
+    clf = Perceptron(max_iter=int(bound) + 2).fit(X, y)
     assert clf.converged_ and sum(clf.mistakes_) <= bound
     assert mistake_bound(X, y, w, b) == pytest.approx(bound, rel=1e-12)
     assert margin(X, y, w, b) == pytest.approx(
@@ -80,7 +82,7 @@ def test_agrees_with_scikit_learn_perceptron(seed):
     step 1, from zero, in order). Both must separate the training data; the rule being the same,
     the learned (w, b) agree too (sklearn keeps running epochs that change nothing)."""
     X, y, _, _ = separable(seed, d=2 + seed % 3)
-    ours = Perceptron(max_epochs=1000).fit(X, y)
+    ours = Perceptron(max_iter=1000).fit(X, y)
     theirs = SkPerceptron(shuffle=False, eta0=1, alpha=0, fit_intercept=True, tol=None, max_iter=1000).fit(X, y)
     np.testing.assert_array_equal(ours.predict(X), y)
     np.testing.assert_array_equal(theirs.predict(X), y)
@@ -90,15 +92,15 @@ def test_agrees_with_scikit_learn_perceptron(seed):
 
 def test_learning_rate_only_rescales_the_solution():
     X, y, _, _ = separable(7, d=3)
-    one = Perceptron(max_epochs=1000).fit(X, y)
-    small = Perceptron(max_epochs=1000, lr=0.1).fit(X, y)
+    one = Perceptron(max_iter=1000).fit(X, y)
+    small = Perceptron(max_iter=1000, lr=0.1).fit(X, y)
     assert small.mistakes_ == one.mistakes_
     np.testing.assert_allclose(small.coef_, 0.1 * one.coef_, rtol=1e-12)
     assert small.intercept_ == pytest.approx(0.1 * one.intercept_, rel=1e-12, abs=1e-15)
 
 
 def test_xor_never_converges():
-    clf = Perceptron(max_epochs=25).fit(XOR_X, XOR_Y)
+    clf = Perceptron(max_iter=25).fit(XOR_X, XOR_Y)
     assert not clf.converged_
     assert len(clf.mistakes_) == 25
     assert all(m >= 1 for m in clf.mistakes_)
@@ -110,7 +112,7 @@ def test_xor_never_converges():
 vectors = st.lists(st.floats(-10, 10), min_size=3, max_size=3).map(np.array)
 
 
-@settings(deadline=None, max_examples=50)
+@settings(max_examples=50)
 @given(w=vectors, x=vectors, b=st.floats(-10, 10), y=st.sampled_from([-1, 1]), lr=st.floats(0.01, 5.0))
 def test_update_closed_form(w, x, b, y, lr):
     w_before = w.copy()
@@ -155,10 +157,10 @@ def test_sign_and_predict_put_zero_in_the_positive_class():
 def test_zero_one_labels_round_trip():
     X, y_pm, _, _ = separable(3)
     y01 = (y_pm + 1) // 2
-    clf = Perceptron(max_epochs=1000).fit(X, y01)
+    clf = Perceptron(max_iter=1000).fit(X, y01)
     np.testing.assert_array_equal(clf.classes_, [0, 1])
     np.testing.assert_array_equal(clf.predict(X), y01)
-    pm = Perceptron(max_epochs=1000).fit(X, y_pm)
+    pm = Perceptron(max_iter=1000).fit(X, y_pm)
     np.testing.assert_array_equal(pm.classes_, [-1, 1])
     np.testing.assert_array_equal(pm.predict(X), y_pm)
     np.testing.assert_array_equal(clf.coef_, pm.coef_)  # same problem, same weights
@@ -166,7 +168,7 @@ def test_zero_one_labels_round_trip():
 
 
 def test_clone_gives_an_unfitted_copy_with_the_same_parameters():
-    est = Perceptron(max_epochs=7, lr=0.5, shuffle=True, rng=3)
+    est = Perceptron(max_iter=7, lr=0.5, shuffle=True, random_state=3)
     fitted = est.fit(*separable(1)[:2])
     copy = clone(fitted)
     assert copy is not fitted
@@ -179,9 +181,24 @@ def test_clone_gives_an_unfitted_copy_with_the_same_parameters():
 # ---------------------------------------------------------------- bad input
 
 
+def test_any_two_labels_are_accepted_and_returned():
+    """Issue 17: {1, 2} and strings are two classes like any other; the first sorted label is -1."""
+    for labels in ([1, 2], ["no", "yes"]):
+        y = np.array([labels[int(v > 0)] for v in XOR_Y])
+        clf = Perceptron(max_iter=50).fit(np.c_[XOR_X, XOR_X[:, 0] * XOR_X[:, 1]], y)
+        assert set(clf.predict(np.c_[XOR_X, XOR_X[:, 0] * XOR_X[:, 1]])) <= set(labels)
+        assert list(clf.classes_) == labels
+
+
+def test_one_class_is_refused_not_extrapolated():
+    """Issue 18: fitting on one class used to predict a label it never saw (-1)."""
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        Perceptron().fit([[1.0, 1], [2, 2]], [1, 1])
+
+
 @pytest.mark.parametrize("y, message", [
-    ([1, 2, 1, 2], "labels"),
-    ([-1, 0, 1, 1], "labels"),
+    ([1, 2, 3, 2], "exactly 2 classes"),
+    ([-1, 0, 1, 1], "exactly 2 classes"),
     ([1, -1, 1], "shape"),
     ([1, -1, np.nan, 1], "NaN"),
 ])
@@ -201,8 +218,10 @@ def test_bad_X(X, message):
 
 
 @pytest.mark.parametrize("params, message", [
-    ({"max_epochs": 0}, "max_epochs"),
-    ({"max_epochs": 2.5}, "max_epochs"),
+    ({"max_iter": 0}, "max_iter"),
+    ({"max_iter": 2.5}, "max_iter"),
+    ({"max_iter": True}, "max_iter"),
+    ({"lr": "a"}, "lr"),
     ({"lr": 0.0}, "lr"),
     ({"lr": -1.0}, "lr"),
 ])
@@ -214,7 +233,7 @@ def test_bad_hyperparameters(params, message):
 def test_predict_before_fit_and_wrong_width():
     with pytest.raises(ValueError, match="not fitted"):
         Perceptron().predict(XOR_X)
-    clf = Perceptron(max_epochs=3).fit(XOR_X, XOR_Y)
+    clf = Perceptron(max_iter=3).fit(XOR_X, XOR_Y)
     with pytest.raises(ValueError, match="features"):
         clf.predict(np.ones((2, 3)))
 

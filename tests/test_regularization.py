@@ -21,7 +21,7 @@ def test_dropout_keeps_the_expectation(p):
 
 
 def test_dropout_bad_p():
-    with pytest.raises(ValueError, match=r"p must be in \[0, 1\)"):
+    with pytest.raises(ValueError, match=r"p must be a finite number in \[0, 1\)"):
         dropout(np.ones(3), p=1.0)
 
 

@@ -2,16 +2,25 @@
 import numpy as np
 import pytest
 import scipy.special
+import strategies  # noqa: F401  (loads the suite's one hypothesis profile)
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from sklearn.datasets import load_digits, load_iris
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
-from coursepkg.softmax import (SoftmaxRegression, cross_entropy, cross_entropy_grad, log_softmax, logsumexp,
-                               onehot, softmax)
+from coursepkg.softmax import (
+    SoftmaxRegression,
+    cross_entropy,
+    cross_entropy_grad,
+    log_softmax,
+    logsumexp,
+    onehot,
+    softmax,
+)
 
 pytestmark = pytest.mark.ch3
 
@@ -32,7 +41,7 @@ def test_softmax_family_matches_scipy(scale):
     np.testing.assert_allclose(log_softmax(Z[1:], axis=1), scipy.special.log_softmax(Z[1:], axis=1), rtol=1e-12)
 
 
-@settings(deadline=None, max_examples=30)
+@settings(max_examples=30)
 @given(hnp.arrays(np.float64, st.tuples(st.integers(1, 5), st.integers(1, 6)), elements=st.floats(-1e4, 1e4)),
        st.floats(-1e3, 1e3))
 def test_lse_bounds_and_shift_invariance(Z, c):
@@ -107,7 +116,7 @@ def test_onehot_matches_torch():
     (lambda: SoftmaxRegression().fit(np.ones(3), [0, 1, 2]), "2-D"),
     (lambda: SoftmaxRegression().fit(np.ones((3, 1)), [0, 0, 0]), "at least 2 classes"),
     (lambda: SoftmaxRegression().fit(np.ones((3, 1)), [0, 1]), r"shape \(3,\)"),
-    (lambda: SoftmaxRegression(alpha=-1).fit(np.ones((2, 1)), [0, 1]), "alpha"),
+    (lambda: SoftmaxRegression(lam=-1).fit(np.ones((2, 1)), [0, 1]), "lam"),
     (lambda: SoftmaxRegression(lr=0).fit(np.ones((2, 1)), [0, 1]), "lr"),
     (lambda: SoftmaxRegression().predict(np.ones((2, 1))), "not fitted"),
 ])
@@ -131,7 +140,7 @@ def test_matches_sklearn_multinomial_logistic_regression(loader, n, alpha):
     X, y = _standardised(loader, n)
     # sklearn minimises C sum_i l_i + ||W||^2 / 2, i.e. mean loss + ||W||^2 / (2 C n): C = 1 / (alpha n)
     theirs = LogisticRegression(C=1.0 / (alpha * len(X)), tol=1e-10, max_iter=5000).fit(X, y)
-    ours = SoftmaxRegression(lr=0.5, max_iter=3000, alpha=alpha, momentum=0.9, tol=1e-6).fit(X, y)
+    ours = SoftmaxRegression(lr=0.5, max_iter=3000, lam=alpha, momentum=0.9, tol=1e-6).fit(X, y)
     np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
     np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-3)
     assert ours.loss_history_[-1] <= ours.loss_history_[0]
@@ -139,8 +148,8 @@ def test_matches_sklearn_multinomial_logistic_regression(loader, n, alpha):
 
 def test_minibatch_sgd_reaches_the_full_batch_accuracy():
     X, y = _standardised(load_iris)
-    full = SoftmaxRegression(lr=0.5, max_iter=500, alpha=1e-3).fit(X, y)
-    sgd = SoftmaxRegression(lr=0.05, max_iter=100, batch_size=16, alpha=1e-3, rng=0).fit(X, y)
+    full = SoftmaxRegression(lr=0.5, max_iter=500, lam=1e-3).fit(X, y)
+    sgd = SoftmaxRegression(lr=0.05, max_iter=100, batch_size=16, lam=1e-3, random_state=0).fit(X, y)
     assert sgd.score(X, y) >= full.score(X, y) - 0.03
     assert np.mean(sgd.loss_history_[-10:]) < sgd.loss_history_[0]
 

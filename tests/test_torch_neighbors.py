@@ -35,7 +35,7 @@ def test_ties_and_predictions_match_numpy():
 
 
 def test_bad_input():
-    with pytest.raises(ValueError, match="n_neighbors must be <= n_samples"):
+    with pytest.raises(ValueError, match="k must be <= the number of training points"):
         kneighbors_torch(np.zeros((2, 2)), np.zeros((3, 2)), 4, device="cpu")
     with pytest.raises(ValueError, match="must have 2 features"):
         kneighbors_torch(np.zeros((2, 3)), np.zeros((3, 2)), 1, device="cpu")

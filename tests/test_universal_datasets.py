@@ -1,7 +1,9 @@
 """Universal approximation by construction, and the chapter-1 data sets."""
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+import strategies  # noqa: F401  (loads the suite's one hypothesis profile)
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coursepkg.datasets import bump_function, make_curve_1d, make_moons, make_poll, make_xor
 from coursepkg.perceptron import XOR_PERCEPTRONS, perceptron_predict, two_layer_perceptron
@@ -15,7 +17,7 @@ _X = np.linspace(0, 1, 200_001)
 _LIPSCHITZ = np.max(np.abs(np.gradient(bump_function(_X), _X))) * 1.001
 
 
-@settings(deadline=None, max_examples=30)
+@settings(max_examples=30)
 @given(st.integers(1, 200))
 def test_relu_network_is_numpys_linear_interpolant(n):
     x = np.linspace(0, 1, 777)
@@ -23,7 +25,7 @@ def test_relu_network_is_numpys_linear_interpolant(n):
     np.testing.assert_allclose(network_output(relu_network(bump_function, n), x, "relu"), expected, atol=1e-12)
 
 
-@settings(deadline=None, max_examples=30)
+@settings(max_examples=30)
 @given(st.integers(1, 200))
 def test_step_network_error_is_within_the_lipschitz_bound(n):
     # the staircase takes the value of the nearest knot, at most h/2 away
@@ -59,7 +61,7 @@ def test_poll_data_is_separated_by_candidate_B_only():
     assert np.min(np.abs(X[:, 1] - X[:, 0]) / np.sqrt(2)) >= 0.15
 
 
-@settings(deadline=None, max_examples=20)
+@settings(max_examples=20)
 @given(st.integers(0, 10_000))
 def test_xor_labels_are_xor_of_the_corners_and_the_band_separates_them(seed):
     X, y = make_xor(n=100, rng=seed)

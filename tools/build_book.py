@@ -19,6 +19,11 @@ and ``_config.yml`` stays the single source of every other setting. Without ``--
 with the assets vendored, it builds from ``_config.yml`` itself, exactly as
 ``jupyter-book build . -W --keep-going`` would.
 
+The log keeps what matters: lines known to be harmless noise (each executing kernel's
+"Kernel is running over TCP without encryption" warning, which concerns a kernel listening on
+localhost for the build's duration, and setuptools' banners) are dropped; everything else,
+warnings and errors included, is printed as it comes.
+
 If ``book/_vendor/`` cannot be filled (no npm, no registry), the script says so and builds with
 MathJax and the widget scripts from their CDNs instead: the pages then need internet for math.
 """
@@ -26,6 +31,7 @@ MathJax and the widget scripts from their CDNs instead: the pages then need inte
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import sys
@@ -40,6 +46,30 @@ import vendor_assets  # noqa: E402  (sibling script)
 
 # Keys of sphinx.config in _config.yml that point at book/_vendor/.
 VENDORED_KEYS = ("html_extra_path", "mathjax_path", "nb_ipywidgets_js")
+
+
+# Harmless lines dropped from the build log (see the module docstring).
+NOISE = re.compile(r"Kernel is running over TCP without encryption|^\s*(\*{8,}|!!)\s*$"
+                   r"|SetuptoolsDeprecationWarning|setuptools.*(deprecat|banner)|^\s*warnings\.warn\(")
+
+
+def quiet_lines(lines):
+    """The lines of a build log worth reading: ``lines`` without the known harmless noise.
+
+    >>> list(quiet_lines(["[IPKernelApp] WARNING | Kernel is running over TCP without encryption. All ...",
+    ...                   "reading sources... [ 50%] book/intro", "build succeeded."]))
+    ['reading sources... [ 50%] book/intro', 'build succeeded.']
+    """
+    return (line for line in lines if not NOISE.search(line))
+
+
+def run_quietly(cmd: list[str]) -> int:
+    """Run ``cmd`` from the repository root, printing its output without the noise; its exit code."""
+    with subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          bufsize=1) as proc:
+        for line in quiet_lines(proc.stdout):
+            print(line, end="", flush=True)
+    return proc.returncode
 
 
 def derived_config(base: dict, *, execute: bool, cdn: bool) -> dict:
@@ -100,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
                                                sort_keys=False), encoding="utf-8")
             cmd += ["--config", str(cfg_path)]
         print("+ " + " ".join(cmd), flush=True)
-        return subprocess.run(cmd, cwd=ROOT).returncode
+        return run_quietly(cmd)
 
 
 if __name__ == "__main__":

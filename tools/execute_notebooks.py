@@ -5,6 +5,11 @@
 Each notebook runs in a fresh kernel from its own folder (as nbval and the book do); the
 per-cell execution timestamps that nbclient records are dropped, so re-running a notebook whose
 outputs did not change leaves the file unchanged.
+
+The tests compare these outputs with a run under another floating-point configuration (see
+conftest.py), so a cell must print what does not depend on the machine's rounding: a bound such
+as ``< 1e-12`` or a few meaningful digits, never a value at machine epsilon. Check a notebook
+the way the suite will: ``.venv/bin/pytest --nbval NOTEBOOK.ipynb``.
 """
 import sys
 from pathlib import Path

@@ -191,16 +191,35 @@ class Browser:
                 found.append(f"{entry['text']} {entry.get('url', '')}".strip())
         return found
 
+    def _resize(self, width: int, height: int, session: str) -> None:
+        self.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
+                  "deviceScaleFactor": 1, "mobile": False}, session)
+
+    def _evaluate(self, probe: str, screenshot: Path | None, session: str):
+        """The value of ``probe`` in the page (a promise awaited); then the screenshot, if any."""
+        value = self.call("Runtime.evaluate", {"expression": probe, "awaitPromise": True,
+                          "returnByValue": True}, session)
+        if "exceptionDetails" in value:
+            raise RuntimeError(f"probe failed: {value['exceptionDetails'].get('text')}")
+        if screenshot is not None:
+            png = self.call("Page.captureScreenshot", {"format": "png"}, session)["data"]
+            Path(screenshot).write_bytes(base64.b64decode(png))
+        return value["result"].get("value")
+
     def visit(self, page: Path, probe: str, *, width: int = 1200, height: int = 1600,
-              screenshot: Path | None = None) -> dict:
+              screenshot: Path | None = None, resized: tuple = ()) -> dict:
         """Load ``page``, evaluate the JavaScript expression ``probe`` (a promise is awaited).
+
+        ``resized`` lists ``(width, height, probe, screenshot)``: afterwards the same loaded page
+        is resized to each size in turn (no reload: cheaper than a second visit) and that probe
+        evaluated, and its first screen written to that screenshot if not None.
 
         Returns
         -------
         dict
             ``probe``: the expression's value (JSON); ``errors``: console errors, uncaught
-            exceptions and failed loads, as text. With ``screenshot``, the first
-            ``width`` x ``height`` screen is written there as PNG.
+            exceptions and failed loads, as text; ``resized``: {width: value of its probe}. With
+            ``screenshot``, the first ``width`` x ``height`` screen is written there as PNG.
         """
         target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
         attached = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})
@@ -208,18 +227,15 @@ class Browser:
         try:
             for domain in ("Page", "Runtime", "Log"):
                 self.call(f"{domain}.enable", session=session)
-            self.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
-                      "deviceScaleFactor": 1, "mobile": False}, session)
+            self._resize(width, height, session)
             self.call("Page.navigate", {"url": Path(page).resolve().as_uri()}, session)
             self._wait_event("Page.loadEventFired", session)
-            value = self.call("Runtime.evaluate", {"expression": probe, "awaitPromise": True,
-                              "returnByValue": True}, session)
-            if "exceptionDetails" in value:
-                raise RuntimeError(f"probe failed: {value['exceptionDetails'].get('text')}")
-            if screenshot is not None:
-                png = self.call("Page.captureScreenshot", {"format": "png"}, session)["data"]
-                Path(screenshot).write_bytes(base64.b64decode(png))
-            return {"probe": value["result"].get("value"), "errors": self._problems(session)}
+            value = self._evaluate(probe, screenshot, session)
+            also = {}
+            for size in resized:
+                self._resize(size[0], size[1], session)
+                also[size[0]] = self._evaluate(size[2], size[3], session)
+            return {"probe": value, "errors": self._problems(session), "resized": also}
         finally:
             self._events = [e for e in self._events if e.get("sessionId") not in (session, None)]
             self.call("Target.closeTarget", {"targetId": target})

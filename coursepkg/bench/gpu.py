@@ -23,7 +23,7 @@ from .bootstrap import LAM as BOOT_LAM, SIGMA as BOOT_SIGMA
 from .kernels import LAM as KR_LAM, SIGMA as KR_SIGMA, data as kr_data
 
 SIZES = {"full": {"knn": (10000, 60000, 784), "kernel_ridge": 20000, "bootstrap": (1000, 500, 200), "train": (30, None)},
-         "quick": {"knn": (100, 1000, 32), "kernel_ridge": 300, "bootstrap": (10, 60, 20), "train": (1, 128)}}
+         "quick": {"knn": (100, 1000, 32), "kernel_ridge": 300, "bootstrap": (10, 60, 20), "train": (1, 64)}}
 SAME_ON_CPU = "same code, CPU"
 NAMES = ("gpu_knn", "gpu_kernel_ridge", "gpu_bootstrap", "gpu_train")
 

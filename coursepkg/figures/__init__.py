@@ -99,10 +99,16 @@ def save(fig, path, style="book", dpi=None, transparent=False):
 
 
 def _write_one(name, out, formats, style, dpi, transparent):
-    """Draw figure ``name`` once and save it in every format; the paths written."""
+    """Draw figure ``name`` once and save it in every format; the paths written.
+
+    PNG is saved first: a vector save lays the figure out again and can move a text by a pixel, so
+    a PNG saved after it would differ from the gallery's (which saves PNG only).
+    """
     fig = render(name, style=style)
-    return [save(fig, Path(out) / f"{name}.{fmt}", style=style, dpi=dpi, transparent=transparent)
-            for fmt in formats]
+    order = sorted(formats, key=lambda fmt: fmt != "png")
+    paths = {fmt: save(fig, Path(out) / f"{name}.{fmt}", style=style, dpi=dpi, transparent=transparent)
+             for fmt in order}
+    return [paths[fmt] for fmt in formats]
 
 
 def build(out, chapter=None, pattern=None, formats=FORMATS, style="slides", dpi=None, transparent=False,

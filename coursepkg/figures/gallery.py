@@ -69,10 +69,12 @@ def _render_all(specs, out, jobs):
     return write_figures([s.name for s in specs], out, formats=("png",), style="book", dpi=GALLERY_DPI, jobs=jobs)
 
 
-def write_gallery(book="book", check=False, tolerance=TOLERANCE, jobs=None):
+def write_gallery(book="book", check=False, tolerance=TOLERANCE, jobs=None, rendered=None):
     """Write (or, with ``check``, verify) the gallery page and its images.
 
-    ``jobs`` worker processes render the figures (default: the number of CPUs).
+    ``jobs`` worker processes render the figures (default: the number of CPUs). With ``check``,
+    ``rendered`` may name a folder where every figure is already rendered as the gallery renders
+    it (book style, ``GALLERY_DPI``, PNG): those are compared instead of rendering again.
 
     Returns
     -------
@@ -101,13 +103,14 @@ def write_gallery(book="book", check=False, tolerance=TOLERANCE, jobs=None):
     extra = {p.stem for p in images.glob("*.png")} - {s.name for s in specs}
     problems += [f"{images / name}.png belongs to no registered figure" for name in sorted(extra)]
     with tempfile.TemporaryDirectory() as tmp:
-        _render_all(specs, tmp, jobs)
+        if rendered is None:
+            _render_all(specs, tmp, jobs)
         for spec in specs:
             stored = images / f"{spec.name}.png"
             if not stored.exists():
                 problems.append(f"{stored} is missing")
                 continue
-            fresh = Path(tmp) / stored.name
+            fresh = Path(rendered or tmp) / stored.name
             try:
                 result = compare_images(str(stored), str(fresh), tol=tolerance)
             except Exception as exc:  # noqa: BLE001 - a size change is a difference too

@@ -61,7 +61,7 @@ class ChildResult:
     problem: str = ""  # why answers are missing, if they are
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _child_sys_path():
     """The ``sys.path`` the child will have (``python -I``: no current folder, no PYTHONPATH), asked once."""
     done = subprocess.run([sys.executable, "-I", "-c", "import json, sys; print(json.dumps(sys.path))"],
@@ -132,7 +132,7 @@ def bwrap_command(workdir, env, hidden=()):
     return args + ["--"]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def check_sandbox():
     """Raise SandboxUnavailable (with the install hint) unless bubblewrap can run the child's Python here."""
     if shutil.which("bwrap") is None:

@@ -14,7 +14,6 @@ import os
 import stat
 import sys
 import types
-from pathlib import Path
 
 __all__ = ["SubmissionError", "read_bytes_checked", "read_code_cells", "code_cells", "python_source", "is_self_check", "defined_functions", "guess_chapter",
            "count_defined", "forbidden_names", "integrity_flags"]
