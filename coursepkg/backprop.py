@@ -249,7 +249,7 @@ def gradient_norms(depth, activation, width=32, n=256, rng=0):
     from .mlp import init_params
 
     depth = check_positive_int(depth, "depth")
-    get_activation(activation)  # an unknown name fails here, naming the parameter
+    check_choice(activation, "activation", sorted(ACTIVATIONS))
     width, n = check_positive_int(width, "width"), check_positive_int(n, "n")
     rng = as_rng(rng)
     Thetas = init_params([width] * depth + [1], rng=rng, scale="he" if activation == "relu" else "lecun")

@@ -439,6 +439,9 @@ def cv_errors(X, y, sigmas=SIGMAS_CV, lams=LAMS_CV, n_folds=5):
     """
     from sklearn.model_selection import KFold, cross_val_score
 
+    from ._validation import (as_1d, as_2d, as_float_array, check_nonnegative, check_positive,  # local: header untouched
+                              check_positive_int)
+
     X = as_2d(X, "X")
     y = as_1d(y, "y", n=len(X))
     sigmas = [check_positive(s, f"sigmas[{i}]") for i, s in enumerate(np.ravel(as_float_array(sigmas, "sigmas")))]

@@ -419,6 +419,8 @@ def median_nn_distance(n, p):
     """
     from math import gamma, pi
 
+    from ._validation import check_positive_int  # local: appended code leaves the header untouched
+
     n, p = check_positive_int(n, "n"), check_positive_int(p, "p")
     v = pi ** (p / 2) / gamma(p / 2 + 1)
     return ((1 - 0.5 ** (1 / n)) / v) ** (1 / p)

@@ -202,11 +202,11 @@ def test_explorers_refuse_bad_settings():
 def test_the_explorers_views_pass_the_layout_check():
     """What an explorer shows at its initial values is laid out as cleanly as the book's figures."""
     from coursepkg.datasets import curve_data, make_poll
-    from coursepkg.figures.ch03 import weights_view
     from coursepkg.figures.layout import layout_problems
     from coursepkg.multiclass import DECK_004_WEIGHTS
     from coursepkg.style import style_context
-    from coursepkg.widgets import coverage_view, gradient_norms_view, kernel_ridge_view, momentum_view, perceptron_view
+    from coursepkg.widgets import (coverage_view, gradient_norms_view, kernel_ridge_view, momentum_view, perceptron_view,
+                                   weights_view)
 
     X, y = make_poll()
     Xc, yc = curve_data()

@@ -12,10 +12,11 @@ import numpy as np
 from .._validation import as_1d, as_2d, check_labels_pm1
 from ..perceptron import perceptron_predict
 from ..plotting import _limits, decision_regions, grid_2d, plot_line_boundary
+from ..figures.ch03 import weights_view  # the static view of weights_explorer, re-exported with it
 from ..style import PALETTE, new_figure, point_size
 from ._base import Explorer, slider_row
 
-__all__ = ["perceptron_view", "perceptron_explorer", "gradient_norms_view", "gradient_norms_explorer",
+__all__ = ["perceptron_view", "weights_view", "perceptron_explorer", "gradient_norms_view", "gradient_norms_explorer",
            "weights_explorer", "KnnVotes", "knn_explorer", "kernel_ridge_view", "kernel_ridge_explorer",
            "momentum_view", "momentum_explorer"]
 
@@ -82,7 +83,6 @@ def weights_explorer(W=None, point=(1.0, 1.0)):
     """Sliders for three weight vectors w_k and the point x; shows :func:`coursepkg.figures.ch03.weights_view`."""
     import ipywidgets as widgets
 
-    from ..figures.ch03 import weights_view
     from ..multiclass import DECK_004_WEIGHTS
 
     W = np.asarray(DECK_004_WEIGHTS if W is None else W, dtype=float)
