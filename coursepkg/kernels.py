@@ -439,8 +439,14 @@ def cv_errors(X, y, sigmas=SIGMAS_CV, lams=LAMS_CV, n_folds=5):
     """
     from sklearn.model_selection import KFold, cross_val_score
 
-    from ._validation import (as_1d, as_2d, as_float_array, check_nonnegative, check_positive,  # local: header untouched
-                              check_positive_int)
+    from ._validation import (  # local: header untouched
+        as_1d,
+        as_2d,
+        as_float_array,
+        check_nonnegative,
+        check_positive,
+        check_positive_int,
+    )
 
     X = as_2d(X, "X")
     y = as_1d(y, "y", n=len(X))

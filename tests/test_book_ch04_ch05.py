@@ -10,8 +10,14 @@ from scipy.optimize import brentq
 from scipy.spatial.distance import mahalanobis
 from scipy.special import gammaln
 
-from coursepkg.neighbors import (KNeighborsClassifier, cover_hart_bound, local_linear_regression, median_nn_distance,
-                                 nadaraya_watson, pairwise_distances)
+from coursepkg.neighbors import (
+    KNeighborsClassifier,
+    cover_hart_bound,
+    local_linear_regression,
+    median_nn_distance,
+    nadaraya_watson,
+    pairwise_distances,
+)
 
 X_TOY = np.array([[1.0, 2.0], [0.0, 0.0], [3.0, 1.0], [2.0, 3.0], [3.0, 3.0]])
 Y_TOY = np.array([1, 0, 0, 1, 1])

@@ -16,8 +16,16 @@ from sklearn.neighbors import NearestNeighbors
 
 from coursepkg.backprop import gradient_norms
 from coursepkg.bootstrap import BOOTSTRAP_LAM, BOOTSTRAP_LEVEL, BOOTSTRAP_SIGMA, bootstrap_smoother
-from coursepkg.datasets import (BOOTSTRAP_GRID, BOOTSTRAP_N, BOOTSTRAP_NOISE, bootstrap_data, bootstrap_sampler,
-                                bump_function, curve_data, three_blobs)
+from coursepkg.datasets import (
+    BOOTSTRAP_GRID,
+    BOOTSTRAP_N,
+    BOOTSTRAP_NOISE,
+    bootstrap_data,
+    bootstrap_sampler,
+    bump_function,
+    curve_data,
+    three_blobs,
+)
 from coursepkg.kernels import LAMS_CV, SIGMAS_CV, cv_errors
 from coursepkg.mlp import init_params
 from coursepkg.neighbors import median_nn_distance

@@ -1,5 +1,5 @@
 """Chapter 6 figures: one predictor, bootstrap predictors, the 90% band, the oracle, coverage."""
-from functools import lru_cache
+from functools import cache
 
 import matplotlib as mpl
 
@@ -86,7 +86,7 @@ def bootstrap_vs_oracle():
     return fig
 
 
-@lru_cache(maxsize=None)  # style-independent: a book and a slide build share it
+@cache  # style-independent: a book and a slide build share it
 def _figure_coverage(n):
     return band_coverage(n=n, B=100, n_experiments=80, rng=3)
 

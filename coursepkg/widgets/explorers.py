@@ -5,14 +5,14 @@ control values returning a Figure) is what it draws, and what a page without a k
 Expensive work is done once when the explorer is built (neighbour searches, the coverage table),
 so a control move only draws.
 """
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
 from .._validation import as_1d, as_2d, check_labels_pm1
+from ..figures.ch03 import weights_view  # the static view of weights_explorer, re-exported with it
 from ..perceptron import perceptron_predict
 from ..plotting import _limits, decision_regions, grid_2d, plot_line_boundary
-from ..figures.ch03 import weights_view  # the static view of weights_explorer, re-exported with it
 from ..style import PALETTE, new_figure, point_size
 from ._base import Explorer, slider_row
 
@@ -48,7 +48,7 @@ def perceptron_explorer(X, y, w1=1.0, w2=1.0, b=0.0):
     return Explorer(lambda w1, w2, b: perceptron_view(X, y, w1, w2, b).figure, controls)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _gradient_norms(depth, activation):
     from ..backprop import gradient_norms
 
