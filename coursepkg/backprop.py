@@ -209,3 +209,51 @@ def loss_value(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="cross_ent
     _, Z, H = _forward(Thetas, X, get_activation(hidden)[0], _output_fn(output))
     penalty = lam / (2 * len(X)) * sum(float(np.sum(T[:, 1:] ** 2)) for T in Thetas)
     return _data_loss(Z[-1], H, Y, loss, output) + penalty
+
+
+__all__ += ["gradient_norms"]
+
+
+def gradient_norms(depth, activation, width=32, n=256, rng=0):
+    """Frobenius norm of dJ/dW^(l) for each layer l of a fresh deep network, at initialisation.
+
+    The network has ``depth`` hidden layers of ``width`` units with activation g and one sigmoid
+    output unit; its loss J is the mean cross-entropy on n random inputs x ~ N(0, I) labelled
+    y = 1[x_1 > 0]. Weights start at N(0, 1/s_l) for sigmoid and tanh, He's N(0, 2/s_l) for ReLU;
+    biases at 0. The bias column of each gradient is left out of the norm.
+
+    Parameters
+    ----------
+    depth : int
+        Number of weight layers L - 1 (>= 1): ``depth`` gradients come back.
+    activation : {"sigmoid", "tanh", "relu", ...}
+        Hidden activation g, any name :func:`coursepkg.activations.get_activation` knows.
+    width : int, default=32
+        Units per hidden layer (and input dimension).
+    n : int, default=256
+        Number of random examples.
+    rng : Generator, int or None, default=0
+
+    Returns
+    -------
+    norms : array of shape (depth,)
+        ||dJ/dW^(l)||_F, input side first.
+
+    Examples
+    --------
+    >>> norms = gradient_norms(6, "sigmoid")
+    >>> norms.shape, bool(norms[0] < norms[-1])
+    ((6,), True)
+    """
+    from ._validation import as_rng, check_positive_int  # local: appended code leaves the header untouched
+    from .mlp import init_params
+
+    depth = check_positive_int(depth, "depth")
+    check_choice(activation, "activation", sorted(ACTIVATIONS))
+    width, n = check_positive_int(width, "width"), check_positive_int(n, "n")
+    rng = as_rng(rng)
+    Thetas = init_params([width] * depth + [1], rng=rng, scale="he" if activation == "relu" else "lecun")
+    X = rng.normal(size=(n, width))
+    y = (X[:, 0] > 0).astype(float)
+    _, grads = loss_and_gradients(Thetas, X, y, hidden=activation, output="sigmoid")
+    return np.array([np.linalg.norm(G[:, 1:]) for G in grads])

@@ -360,3 +360,23 @@ def binomial_tolerance(p, n_experiments, z=4.0):
     p = check_real(p, "p", 0, 1)
     z = check_real(z, "z", 0)
     return float(z * np.sqrt(p * (1.0 - p) / n_experiments))
+
+
+# --- Chapter 6's predictor: the smoother its pages, figures and explorer bootstrap ---
+__all__ += ["BOOTSTRAP_SIGMA", "BOOTSTRAP_LAM", "BOOTSTRAP_LEVEL", "bootstrap_smoother"]
+
+#: RBF bandwidth sigma and ridge strength lambda of the chapter's kernel ridge smoother, and the
+#: level of its bands (90%). The data side of the setting is in :mod:`coursepkg.datasets`.
+BOOTSTRAP_SIGMA, BOOTSTRAP_LAM, BOOTSTRAP_LEVEL = 0.1, 1e-2, 0.9
+
+
+def bootstrap_smoother():
+    """A fresh, unfitted copy of Chapter 6's predictor: ``KernelRidge(sigma=0.1, lam=1e-2)``.
+
+    Examples
+    --------
+    >>> from coursepkg.datasets import BOOTSTRAP_GRID, bootstrap_data
+    >>> bootstrap_smoother().fit(*bootstrap_data()).predict(BOOTSTRAP_GRID).shape
+    (101,)
+    """
+    return KernelRidge(sigma=BOOTSTRAP_SIGMA, lam=BOOTSTRAP_LAM)

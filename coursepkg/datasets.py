@@ -174,3 +174,90 @@ def make_logistic(n=100, theta=(1.5, -1.0), rng=None):
     with np.errstate(over="ignore"):
         y = (rng.random(n) < _sigmoid(X @ theta)).astype(float)
     return X, y
+
+
+# --- Chapters 3, 5 and 6: the data sets their pages and figures share (fixed seeds) ---
+__all__ += ["three_blobs", "curve_data", "BOOTSTRAP_N", "BOOTSTRAP_NOISE", "BOOTSTRAP_GRID", "bootstrap_sampler",
+            "bootstrap_data"]
+
+
+def three_blobs():
+    """Chapter 3's three-class data: 40 points around each of (-2, 0), (2, 0) and (0, 2.5), unit spread.
+
+    The data set of the one-vs-rest / one-vs-one / softmax comparison (scikit-learn's ``make_blobs``,
+    seed 0).
+
+    Returns
+    -------
+    X : array of shape (120, 2)
+    y : array of shape (120,), ints in {0, 1, 2}
+
+    Examples
+    --------
+    >>> X, y = three_blobs()
+    >>> X.shape, np.bincount(y).tolist()
+    ((120, 2), [40, 40, 40])
+    """
+    from sklearn.datasets import make_blobs
+
+    return make_blobs(120, centers=[(-2.0, 0.0), (2.0, 0.0), (0.0, 2.5)], cluster_std=1.0, random_state=0)
+
+
+def curve_data():
+    """Chapter 5's 1-D data set: n = 40 points x ~ U[0, 1], y = f(x) + N(0, 0.15^2), f the bump function.
+
+    Returns
+    -------
+    X : array of shape (40, 1), sorted
+    y : array of shape (40,)
+
+    Examples
+    --------
+    >>> X, y = curve_data()
+    >>> X.shape, y.shape, bool(0 <= X.min() and X.max() <= 1)
+    ((40, 1), (40,), True)
+    """
+    return make_curve_1d(n=40, noise=0.15, rng=5)
+
+
+#: Chapter 6's setting: n = 40 points of the bump function with noise sd 0.2, predictions read on a
+#: grid of 101 points of [0, 1] (a column, shape (101, 1), ready for ``predict``).
+BOOTSTRAP_N, BOOTSTRAP_NOISE = 40, 0.2
+BOOTSTRAP_GRID = np.linspace(0, 1, 101)[:, None]
+
+
+def bootstrap_sampler(n=BOOTSTRAP_N, noise=BOOTSTRAP_NOISE):
+    """Chapter 6's true distribution as a sampler: ``sample(rng) -> (X, y)``, one fresh training set per call.
+
+    Each call draws n points x ~ U[0, 1] and y = f(x) + N(0, noise^2) with f the bump function
+    (:func:`make_curve_1d`); the oracle and the coverage experiments call it with their own ``rng``.
+
+    Parameters
+    ----------
+    n : int, default=BOOTSTRAP_N (40)
+        Training set size.
+    noise : float, default=BOOTSTRAP_NOISE (0.2)
+        Standard deviation of the noise, >= 0.
+
+    Examples
+    --------
+    >>> sample = bootstrap_sampler(10)
+    >>> X, y = sample(np.random.default_rng(0))
+    >>> X.shape, y.shape
+    ((10, 1), (10,))
+    """
+    n = check_positive_int(n, "n")
+    noise = check_nonnegative(noise, "noise")
+    return lambda rng: make_curve_1d(n, noise, rng=rng)
+
+
+def bootstrap_data():
+    """The one training set Chapter 6 bootstraps: n = 40 points of :func:`bootstrap_sampler`, seed 6.
+
+    Examples
+    --------
+    >>> X, y = bootstrap_data()
+    >>> X.shape, y.shape
+    ((40, 1), (40,))
+    """
+    return make_curve_1d(BOOTSTRAP_N, BOOTSTRAP_NOISE, rng=6)

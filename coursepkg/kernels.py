@@ -399,3 +399,61 @@ def __getattr__(name):
         from . import kernel_svm
         return getattr(kernel_svm, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# --- Chapter 5: choosing sigma and lambda ---
+__all__ += ["KRR_GRID", "SIGMAS_CV", "LAMS_CV", "cv_errors"]
+
+#: The lectures' grid of (sigma, lambda): four bandwidths with a tiny lambda, then sigma = 0.1 with lambda = 1.
+KRR_GRID = [(1e-3, 1e-4), (1e-2, 1e-4), (1e-1, 1e-4), (1.0, 1e-4), (1e-1, 1.0)]
+#: The cross-validation grid of Chapter 5: five bandwidths sigma by five ridge strengths lambda.
+SIGMAS_CV = [0.01, 0.03, 0.1, 0.3, 1.0]
+LAMS_CV = [1e-4, 1e-3, 1e-2, 1e-1, 1.0]
+
+
+def cv_errors(X, y, sigmas=SIGMAS_CV, lams=LAMS_CV, n_folds=5):
+    """Mean squared validation error of RBF :class:`KernelRidge` over a (sigma, lambda) grid, by K-fold CV.
+
+    The folds are one shuffled split (seed 0) shared by every cell, so cells differ only by
+    (sigma, lambda). Cell (i, j) is the mean over the folds of the validation MSE of
+    ``KernelRidge(sigma=sigmas[i], lam=lams[j])`` trained on the other folds.
+
+    Parameters
+    ----------
+    X : array of shape (n, p)
+    y : array of shape (n,)
+    sigmas : sequence of float > 0, default=SIGMAS_CV
+    lams : sequence of float >= 0, default=LAMS_CV
+    n_folds : int, default=5
+        K, between 2 and n.
+
+    Returns
+    -------
+    errors : array of shape (len(sigmas), len(lams))
+
+    Examples
+    --------
+    >>> X = np.linspace(0, 1, 20)[:, None]
+    >>> cv_errors(X, np.sin(6 * X[:, 0]), sigmas=[0.1, 0.3], lams=[1e-3]).shape
+    (2, 1)
+    """
+    from sklearn.model_selection import KFold, cross_val_score
+
+    from ._validation import (  # local: header untouched
+        as_1d,
+        as_2d,
+        as_float_array,
+        check_nonnegative,
+        check_positive,
+        check_positive_int,
+    )
+
+    X = as_2d(X, "X")
+    y = as_1d(y, "y", n=len(X))
+    sigmas = [check_positive(s, f"sigmas[{i}]") for i, s in enumerate(np.ravel(as_float_array(sigmas, "sigmas")))]
+    lams = [check_nonnegative(lam, f"lams[{j}]") for j, lam in enumerate(np.ravel(as_float_array(lams, "lams")))]
+    if not 2 <= check_positive_int(n_folds, "n_folds") <= len(X):
+        raise ValueError(f"n_folds must be an integer between 2 and n = {len(X)}; got {n_folds!r}")
+    folds = KFold(int(n_folds), shuffle=True, random_state=0)
+    return np.array([[-cross_val_score(KernelRidge(sigma=s, lam=lam), X, y, cv=folds,
+                                       scoring="neg_mean_squared_error").mean() for lam in lams] for s in sigmas])

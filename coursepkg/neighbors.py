@@ -398,3 +398,29 @@ class KNeighborsRegressor(RegressorMixin, _KNeighborsBase):
 
 
 from ._smoothing import cover_hart_bound, local_linear_regression, nadaraya_watson  # noqa: E402
+
+__all__ += ["median_nn_distance"]
+
+
+def median_nn_distance(n, p):
+    """Median distance from the origin to the nearest of n uniform points in [-1/2, 1/2]^p, by formula.
+
+    P(nearest > d) = (1 - V_p(d))^n, V_p(d) the volume of the ball of radius d inside the cube; while
+    d <= 1/2 that is the whole ball, v_p d^p with v_p = pi^{p/2} / Gamma(p/2 + 1), so the median is
+    d = ((1 - 2^{-1/n}) / v_p)^{1/p}. Exact when the result is <= 1/2; larger values (high p) overstate
+    the median, since the ball then sticks out of the cube.
+
+    Examples
+    --------
+    One point on [-1/2, 1/2]: |x| is uniform on [0, 1/2], so its median is 1/4.
+
+    >>> round(median_nn_distance(1, 1), 12)
+    0.25
+    """
+    from math import gamma, pi
+
+    from ._validation import check_positive_int  # local: appended code leaves the header untouched
+
+    n, p = check_positive_int(n, "n"), check_positive_int(p, "p")
+    v = pi ** (p / 2) / gamma(p / 2 + 1)
+    return ((1 - 0.5 ** (1 / n)) / v) ** (1 / p)

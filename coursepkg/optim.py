@@ -252,3 +252,55 @@ class Adam(Optimizer):
         bias2 = 1 - b2 ** self.t
         denom = np.sqrt(v) / np.sqrt(bias2) + self.eps
         theta -= (self.lr / bias1) * state["m"] / denom
+
+
+# --- Chapter 7's test bed: an ill-conditioned quadratic bowl ---
+__all__ += ["QUAD_A", "QUAD_START", "quadratic_path"]
+
+#: f(theta) = 1/2 sum_i a_i theta_i^2 with a = (1, 20): condition number 20, minimum at 0.
+QUAD_A = np.array([1.0, 20.0])
+QUAD_START = np.array([-4.0, 1.0])
+
+
+def quadratic_path(opt_class, n_steps=60, start=QUAD_START, a=QUAD_A, **kwargs):
+    """Iterates of an optimiser on the quadratic f(theta) = 1/2 sum_i a_i theta_i^2, whose gradient is a * theta.
+
+    Parameters
+    ----------
+    opt_class : subclass of :class:`Optimizer`
+        ``SGD``, ``Adagrad``, ``RMSProp``, ``Adam``; built as ``opt_class(params, **kwargs)``.
+    n_steps : int, default=60
+        Number of steps (>= 1).
+    start : array of shape (p,), default=QUAD_START (-4, 1)
+        theta_0.
+    a : array of shape (p,), default=QUAD_A (1, 20)
+        Curvatures a_i.
+    **kwargs
+        Hyper-parameters of the optimiser (``lr``, ``momentum``, ...).
+
+    Returns
+    -------
+    path : array of shape (n_steps + 1, p)
+        theta_0, theta_1, ..., theta_{n_steps}.
+
+    Examples
+    --------
+    Plain gradient descent multiplies theta_i by (1 - lr a_i) per step:
+
+    >>> quadratic_path(SGD, 2, lr=0.01)[-1]
+    array([-3.9204,  0.64  ])
+    """
+    from ._validation import as_1d, check_positive_int  # local: appended code leaves the header untouched
+
+    if not (isinstance(opt_class, type) and issubclass(opt_class, Optimizer)):
+        raise TypeError(f"opt_class must be an Optimizer subclass such as SGD or Adam; got {opt_class!r}")
+    n_steps = check_positive_int(n_steps, "n_steps")
+    start = as_1d(start, "start")
+    a = as_1d(a, "a", n=len(start))
+    params = {"theta": start.copy()}
+    opt = opt_class(params, **kwargs)
+    path = [params["theta"].copy()]
+    for _ in range(n_steps):
+        opt.step({"theta": a * params["theta"]})
+        path.append(params["theta"].copy())
+    return np.array(path)

@@ -10,9 +10,14 @@ from scipy.optimize import brentq
 from scipy.spatial.distance import mahalanobis
 from scipy.special import gammaln
 
-from coursepkg.figures.ch04 import median_nn_distance
-from coursepkg.neighbors import (KNeighborsClassifier, cover_hart_bound, local_linear_regression,
-                                 nadaraya_watson, pairwise_distances)
+from coursepkg.neighbors import (
+    KNeighborsClassifier,
+    cover_hart_bound,
+    local_linear_regression,
+    median_nn_distance,
+    nadaraya_watson,
+    pairwise_distances,
+)
 
 X_TOY = np.array([[1.0, 2.0], [0.0, 0.0], [3.0, 1.0], [2.0, 3.0], [3.0, 3.0]])
 Y_TOY = np.array([1, 0, 0, 1, 1])
@@ -218,8 +223,8 @@ def test_four_point_kernel_ridge_by_hand_sklearn():
 
 @pytest.mark.ch5
 def test_effective_degrees_of_freedom_of_the_grid():
-    from coursepkg.figures.ch05 import KRR_GRID, curve_data
-    from coursepkg.kernels import rbf_kernel
+    from coursepkg.datasets import curve_data
+    from coursepkg.kernels import KRR_GRID, rbf_kernel
 
     X, _ = curve_data()
     quoted = [40.0, 39.5, 17.1, 4.2, 6.6]

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
+from coursepkg.backprop import gradient_norms
 from coursepkg.figures import render, select
-from coursepkg.figures.ch02 import gradient_norms
 
 pytestmark = pytest.mark.ch2
 

@@ -22,7 +22,7 @@ SETUP = """
 import hashlib, json, time
 import numpy as np
 from coursepkg.datasets import make_mixture, make_poll
-from coursepkg.figures.ch05 import curve_data
+from coursepkg.datasets import curve_data
 from coursepkg import widgets as W
 
 X_poll, y_poll = make_poll()
@@ -177,8 +177,10 @@ def test_the_stored_bands_are_what_bands_computes():
 def test_tabulated_coverage_agrees_with_an_independent_coverage_estimate():
     """coursepkg.bootstrap.coverage on fresh experiments (other seeds) agrees within 4 standard errors."""
     from coursepkg.bootstrap import binomial_tolerance, bootstrap_predictions, coverage, percentile_interval
+    from coursepkg.bootstrap import bootstrap_smoother as chapter_model
+    from coursepkg.datasets import BOOTSTRAP_GRID as GRID
+    from coursepkg.datasets import bootstrap_sampler as chapter_sample
     from coursepkg.datasets import bump_function
-    from coursepkg.figures.ch06 import GRID, chapter_model, chapter_sample
 
     n, B = 20, 100
     truth = bump_function(GRID[:, 0])
@@ -199,13 +201,18 @@ def test_explorers_refuse_bad_settings():
 
 def test_the_explorers_views_pass_the_layout_check():
     """What an explorer shows at its initial values is laid out as cleanly as the book's figures."""
-    from coursepkg.datasets import make_poll
-    from coursepkg.figures.ch03 import weights_view
-    from coursepkg.figures.ch05 import curve_data
+    from coursepkg.datasets import curve_data, make_poll
     from coursepkg.figures.layout import layout_problems
     from coursepkg.multiclass import DECK_004_WEIGHTS
     from coursepkg.style import style_context
-    from coursepkg.widgets import coverage_view, gradient_norms_view, kernel_ridge_view, momentum_view, perceptron_view
+    from coursepkg.widgets import (
+        coverage_view,
+        gradient_norms_view,
+        kernel_ridge_view,
+        momentum_view,
+        perceptron_view,
+        weights_view,
+    )
 
     X, y = make_poll()
     Xc, yc = curve_data()

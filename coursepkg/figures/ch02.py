@@ -2,8 +2,7 @@
 import numpy as np
 
 from ..autodiff import cos, ln, sin, trace
-from ..backprop import loss_and_gradients
-from ..mlp import init_params
+from ..backprop import gradient_norms
 from ..style import PALETTE, new_figure
 from . import register
 
@@ -77,20 +76,6 @@ def computation_graph_branches():
     draw_trace_graph(trace(branching_example, 1.5), fig.axes[0])
     fig.axes[0].set_title(r"$v_1 = u$ feeds $v_2$ and $v_3$: $\bar v_1 = \bar v_3 \cdot 1 + \bar v_2 \cdot (-\sin v_1)$")
     return fig
-
-
-def gradient_norms(depth, activation, width=32, n=256, rng=0):
-    """Frobenius norm of dJ/dW^(l) for each layer of a fresh deep network on random data.
-
-    Sigmoid layers use 1/sqrt(s_l) initial weights, ReLU layers He's sqrt(2/s_l).
-    """
-    rng = np.random.default_rng(rng)
-    sizes = [width] * depth + [1]
-    Thetas = init_params(sizes, rng=rng, scale="he" if activation == "relu" else "lecun")
-    X = rng.normal(size=(n, width))
-    y = (X[:, 0] > 0).astype(float)
-    _, grads = loss_and_gradients(Thetas, X, y, hidden=activation, output="sigmoid")
-    return np.array([np.linalg.norm(G[:, 1:]) for G in grads])
 
 
 @register("gradient_norms_per_layer", chapter=2,

@@ -2,9 +2,9 @@
 from functools import lru_cache
 
 import numpy as np
-from sklearn.datasets import make_blobs
 from sklearn.linear_model import LogisticRegression
 
+from ..datasets import three_blobs
 from ..multiclass import DECK_004_WEIGHTS, OneVsOneClassifier, OneVsRestClassifier, linear_multiclass_predict
 from ..plotting import decision_regions, grid_2d
 from ..softmax import SoftmaxRegression, cross_entropy
@@ -53,11 +53,6 @@ def logistic_loss_bounds_01():
     ax.set(xlabel="margin $z_y - \\max_{k \\neq y} z_k$", ylabel="loss", ylim=(-0.1, 5))
     ax.legend(loc="upper right")
     return fig
-
-
-def three_blobs():
-    """The three-class data set of the OvR / OvO / softmax comparison (fixed seed)."""
-    return make_blobs(120, centers=[(-2.0, 0.0), (2.0, 0.0), (0.0, 2.5)], cluster_std=1.0, random_state=0)
 
 
 @lru_cache(maxsize=1)  # style-independent fits: a book and a slide build share them
@@ -113,10 +108,3 @@ def weights_view(W, point=(1.0, 1.0)):
     for k, v in enumerate(p):
         ax1.text(k, v + 0.03, f"{v:.2f}", ha="center")
     return fig
-
-
-def weights_explorer(W=DECK_004_WEIGHTS, point=(1.0, 1.0)):
-    """Sliders for the three weight vectors and the point x; :func:`coursepkg.widgets.weights_explorer`."""
-    from ..widgets import weights_explorer as explorer
-
-    return explorer(W, point)

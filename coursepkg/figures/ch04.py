@@ -5,7 +5,8 @@ import matplotlib as mpl
 import numpy as np
 
 from ..datasets import make_curve_1d, make_mixture, mixture_bayes_error, mixture_bayes_predict, mixture_posterior
-from ..neighbors import KNeighborsClassifier, KNeighborsRegressor, local_linear_regression, nadaraya_watson
+from ..neighbors import (KNeighborsClassifier, KNeighborsRegressor, local_linear_regression, median_nn_distance,
+                         nadaraya_watson)
 from ..plotting import decision_regions, grid_2d
 from ..style import PALETTE, current_style, new_figure, point_size
 from . import register
@@ -143,19 +144,6 @@ def curse_volume():
     ax.set(xlabel="dimension p", ylabel="side r = fraction^(1/p)", ylim=(0, 1.05))
     ax.legend()
     return fig
-
-
-def median_nn_distance(n, p):
-    """Median distance from the origin to the nearest of n uniform points in [-1/2, 1/2]^p, by formula.
-
-    P(min distance > d) = (1 - V_p(d))^n with V_p(d) the volume of the ball of radius d inside the
-    cube; for d <= 1/2 that is the full ball volume pi^{p/2} d^p / Gamma(p/2 + 1), so the median
-    is d = (1 - 2^{-1/n})^{1/p} / v_p^{1/p} while it stays <= 1/2 (then the ball sticks out of the cube).
-    """
-    from math import gamma, pi
-
-    v = pi ** (p / 2) / gamma(p / 2 + 1)
-    return ((1 - 0.5 ** (1 / n)) / v) ** (1 / p)
 
 
 @register("curse_median_distance", chapter=4,

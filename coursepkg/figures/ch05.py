@@ -2,32 +2,12 @@
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from ..datasets import bump_function, make_curve_1d, make_moons
+from ..datasets import bump_function, curve_data, make_moons
 from ..kernel_svm import KernelSVM
-from ..kernels import KernelRidge
+from ..kernels import KRR_GRID, LAMS_CV, SIGMAS_CV, KernelRidge, cv_errors
 from ..plotting import decision_regions
 from ..style import PALETTE, new_figure, point_size
 from . import register
-
-#: The lectures' grid: four bandwidths with a tiny lambda, then a moderate bandwidth with lambda = 1.
-KRR_GRID = [(1e-3, 1e-4), (1e-2, 1e-4), (1e-1, 1e-4), (1.0, 1e-4), (1e-1, 1.0)]
-SIGMAS_CV = [0.01, 0.03, 0.1, 0.3, 1.0]
-LAMS_CV = [1e-4, 1e-3, 1e-2, 1e-1, 1.0]
-
-
-def curve_data():
-    """The chapter's 1-D data set: 40 noisy points of the bump function on [0, 1]."""
-    return make_curve_1d(n=40, noise=0.15, rng=5)
-
-
-def cv_errors(X, y, sigmas=SIGMAS_CV, lams=LAMS_CV, n_folds=5):
-    """Mean squared validation error of KernelRidge over a (sigma, lam) grid by K-fold CV, shape (len(sigmas), len(lams))."""
-    from sklearn.model_selection import KFold, cross_val_score
-
-    folds = KFold(n_folds, shuffle=True, random_state=0)
-    return np.array([[-cross_val_score(KernelRidge(sigma=s, lam=lam), X, y, cv=folds,
-                                       scoring="neg_mean_squared_error").mean() for lam in lams] for s in sigmas])
-
 
 @register("kernel_ridge_grid", chapter=5,
           caption="Kernel ridge with an RBF kernel: bandwidth sigma and lambda both regularise")
@@ -87,4 +67,4 @@ def kernel_svm_bandwidth():
     return fig
 
 
-__all__ = ["KRR_GRID", "curve_data", "cv_errors", "kernel_ridge_grid", "kernel_ridge_cv", "kernel_svm_bandwidth"]
+__all__ = ["kernel_ridge_grid", "kernel_ridge_cv", "kernel_svm_bandwidth"]

@@ -1,43 +1,25 @@
 """Chapter 6 figures: one predictor, bootstrap predictors, the 90% band, the oracle, coverage."""
-from functools import lru_cache
+from functools import cache
 
 import matplotlib as mpl
-import numpy as np
 
-from ..bootstrap import bootstrap_predictions, coverage, oracle_predictions, percentile_interval
-from ..datasets import bump_function, make_curve_1d
-from ..kernels import KernelRidge
+from ..bootstrap import BOOTSTRAP_LEVEL as LEVEL
+from ..bootstrap import bootstrap_predictions, bootstrap_smoother, coverage, oracle_predictions, percentile_interval
+from ..datasets import BOOTSTRAP_GRID as GRID
+from ..datasets import BOOTSTRAP_N, bootstrap_data, bootstrap_sampler, bump_function
 from ..style import PALETTE, new_figure, point_size
 from . import register
 
-#: The chapter's setting: n noisy points of the bump function, an RBF kernel ridge smoother.
-N, NOISE, SIGMA, LAM, LEVEL = 40, 0.2, 0.1, 1e-2, 0.9
-GRID = np.linspace(0, 1, 101)[:, None]
 
-
-def chapter_model():
-    return KernelRidge(sigma=SIGMA, lam=LAM)
-
-
-def chapter_sample(n=N):
-    """sample(rng) -> (X, y): one fresh training set from the true distribution."""
-    return lambda rng: make_curve_1d(n, NOISE, rng=rng)
-
-
-def chapter_data():
-    """The one training set the chapter bootstraps."""
-    return make_curve_1d(N, NOISE, rng=6)
-
-
-def band_coverage(n=N, B=100, n_experiments=100, level=LEVEL, grid=GRID, rng=0):
+def band_coverage(n=BOOTSTRAP_N, B=100, n_experiments=100, level=LEVEL, grid=GRID, rng=0):
     """Coverage of the bootstrap percentile band for the true f at each grid point, shape (m,)."""
-    model = chapter_model()
+    model = bootstrap_smoother()
     truth = bump_function(grid[:, 0])
 
     def interval(data, r):
         return percentile_interval(bootstrap_predictions(*data, grid, model, B=B, rng=r), level)
 
-    return coverage(interval, chapter_sample(n), truth, n_experiments=n_experiments, rng=rng)
+    return coverage(interval, bootstrap_sampler(n), truth, n_experiments=n_experiments, rng=rng)
 
 
 def _truth_and_data(ax, X, y):
@@ -49,11 +31,11 @@ def _truth_and_data(ax, X, y):
 @register("bootstrap_one_predictor", chapter=6,
           caption="One kernel ridge predictor trained on one sample of 40 points")
 def bootstrap_one_predictor():
-    X, y = chapter_data()
+    X, y = bootstrap_data()
     fig = new_figure(1, 1, height=0.6)
     ax = fig.axes[0]
     _truth_and_data(ax, X, y)
-    ax.plot(GRID[:, 0], chapter_model().fit(X, y).predict(GRID), color=PALETTE[0], label="predictor")
+    ax.plot(GRID[:, 0], bootstrap_smoother().fit(X, y).predict(GRID), color=PALETTE[0], label="predictor")
     ax.legend(loc="upper right")
     return fig
 
@@ -61,8 +43,8 @@ def bootstrap_one_predictor():
 @register("bootstrap_many_predictors", chapter=6,
           caption="Twenty predictors, each trained on a bootstrap sample of the same 40 points")
 def bootstrap_many_predictors():
-    X, y = chapter_data()
-    preds = bootstrap_predictions(X, y, GRID, chapter_model(), B=20, rng=1)
+    X, y = bootstrap_data()
+    preds = bootstrap_predictions(X, y, GRID, bootstrap_smoother(), B=20, rng=1)
     fig = new_figure(1, 1, height=0.6)
     ax = fig.axes[0]
     _truth_and_data(ax, X, y)
@@ -76,12 +58,12 @@ def bootstrap_many_predictors():
 @register("bootstrap_band", chapter=6,
           caption="The 90% bootstrap percentile band (5% and 95% of B = 200 bootstrap predictions)")
 def bootstrap_band():
-    X, y = chapter_data()
-    lo, hi = percentile_interval(bootstrap_predictions(X, y, GRID, chapter_model(), B=200, rng=1), LEVEL)
+    X, y = bootstrap_data()
+    lo, hi = percentile_interval(bootstrap_predictions(X, y, GRID, bootstrap_smoother(), B=200, rng=1), LEVEL)
     fig = new_figure(1, 1, height=0.6)
     ax = fig.axes[0]
     ax.fill_between(GRID[:, 0], lo, hi, color=PALETTE[0], alpha=0.3, label="90% bootstrap band")
-    ax.plot(GRID[:, 0], chapter_model().fit(X, y).predict(GRID), color=PALETTE[0], label="predictor")
+    ax.plot(GRID[:, 0], bootstrap_smoother().fit(X, y).predict(GRID), color=PALETTE[0], label="predictor")
     _truth_and_data(ax, X, y)
     ax.legend(loc="upper right")
     return fig
@@ -90,10 +72,10 @@ def bootstrap_band():
 @register("bootstrap_vs_oracle", chapter=6,
           caption="Bootstrap band from one sample vs oracle band from 200 fresh samples")
 def bootstrap_vs_oracle():
-    X, y = chapter_data()
-    model = chapter_model()
+    X, y = bootstrap_data()
+    model = bootstrap_smoother()
     boot = percentile_interval(bootstrap_predictions(X, y, GRID, model, B=200, rng=1), LEVEL)
-    oracle = percentile_interval(oracle_predictions(chapter_sample(), GRID, model, B=200, rng=2), LEVEL)
+    oracle = percentile_interval(oracle_predictions(bootstrap_sampler(), GRID, model, B=200, rng=2), LEVEL)
     fig = new_figure(1, 2, height=0.6, sharey=True)
     for ax, (lo, hi), color, title in zip(fig.axes, (boot, oracle), (PALETTE[0], PALETTE[1]),
                                           ("bootstrap (one sample)", "oracle (fresh samples)")):
@@ -104,7 +86,7 @@ def bootstrap_vs_oracle():
     return fig
 
 
-@lru_cache(maxsize=None)  # style-independent: a book and a slide build share it
+@cache  # style-independent: a book and a slide build share it
 def _figure_coverage(n):
     return band_coverage(n=n, B=100, n_experiments=80, rng=3)
 

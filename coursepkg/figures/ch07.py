@@ -3,29 +3,17 @@ import numpy as np
 
 from ..datasets import make_logistic
 from ..descent import gradient_descent, logistic_gradient, logistic_hessian, logistic_loss, newton_method, sgd_path
-from ..optim import SGD, Adagrad, Adam, RMSProp
+from ..optim import QUAD_A, SGD, Adagrad, Adam, RMSProp, quadratic_path
 from ..regularization import EarlyStopping
 from ..schedules import cosine_lr, exponential_lr, inverse_time_lr, step_lr, warmup_lr
 from ..style import PALETTE, new_figure, point_size
 from . import register
 
-QUAD_A = np.array([1.0, 20.0])          # f(theta) = 1/2 sum a_i theta_i^2: condition number 20
-QUAD_START = np.array([-4.0, 1.0])
 _PATH_MARKER = 5  # points: iterates visible on a slide, yet not merging into a blob
 
 
-def quadratic_path(opt_class, n_steps=60, start=QUAD_START, a=QUAD_A, **kwargs):
-    """Iterates of a coursepkg optimiser on the quadratic 1/2 sum a_i theta_i^2, shape (n_steps + 1, 2)."""
-    params = {"theta": np.array(start, dtype=float)}
-    opt = opt_class(params, **kwargs)
-    path = [params["theta"].copy()]
-    for _ in range(n_steps):
-        opt.step({"theta": a * params["theta"]})
-        path.append(params["theta"].copy())
-    return np.array(path)
-
-
-def _quad_contours(ax, a=QUAD_A):
+def draw_quadratic_contours(ax, a=QUAD_A):
+    """Level sets of f = 1/2 sum a_i theta_i^2 on ``ax`` (the view of Chapter 7's quadratic), its minimum starred."""
     g = np.linspace(-4.5, 4.5, 200)
     T1, T2 = np.meshgrid(g, np.linspace(-1.6, 1.6, 120))
     ax.contour(T1, T2, 0.5 * (a[0] * T1**2 + a[1] * T2**2), levels=np.geomspace(0.05, 40, 10), colors="0.75",
@@ -124,7 +112,7 @@ def momentum_paths():
             ("momentum 0.6", dict(lr=0.06, momentum=0.6), PALETTE[2]),
             ("Nesterov 0.6", dict(lr=0.06, momentum=0.6, nesterov=True), PALETTE[3])]
     fig = new_figure(1, 2, height=0.8)
-    _quad_contours(fig.axes[0])
+    draw_quadratic_contours(fig.axes[0])
     for label, kw, color in runs:
         path = quadratic_path(SGD, 40, **kw)
         fig.axes[0].plot(path[:, 0], path[:, 1], ".-", color=color, label=label, markersize=_PATH_MARKER)
@@ -144,7 +132,7 @@ def adaptive_paths():
             ("RMSProp", RMSProp, dict(lr=0.1), PALETTE[1]),
             ("Adam", Adam, dict(lr=0.3), PALETTE[3])]
     fig = new_figure(1, 2, height=0.8)
-    _quad_contours(fig.axes[0])
+    draw_quadratic_contours(fig.axes[0])
     for label, cls, kw, color in runs:
         path = quadratic_path(cls, 60, **kw)
         fig.axes[0].plot(path[:, 0], path[:, 1], ".-", color=color, label=label, markersize=_PATH_MARKER)

@@ -31,7 +31,10 @@ def coverage_table(ns=TABLE_N, Bs=TABLE_B, n_experiments=TABLE_EXPERIMENTS, seed
     experiment draws a fresh data set of size n, makes max(Bs) bootstrap fits once, and scores
     the band of the first B fits for every B.
     """
-    from ..figures.ch06 import GRID, LEVEL, chapter_model, chapter_sample
+    from ..bootstrap import BOOTSTRAP_LEVEL as LEVEL
+    from ..bootstrap import bootstrap_smoother as chapter_model
+    from ..datasets import BOOTSTRAP_GRID as GRID
+    from ..datasets import bootstrap_sampler as chapter_sample
 
     truth = bump_function(GRID[:, 0])
     table = np.zeros((len(ns), len(Bs)))
@@ -52,7 +55,10 @@ def bands(n, Bs=TABLE_B):
     Returns (X, y, {B: (lo, hi)}). The explorer reads the bands from :data:`BANDS` instead (the
     400 fits at n = 160 take seconds); a test checks they agree.
     """
-    from ..figures.ch06 import GRID, LEVEL, chapter_model, chapter_sample
+    from ..bootstrap import BOOTSTRAP_LEVEL as LEVEL
+    from ..bootstrap import bootstrap_smoother as chapter_model
+    from ..datasets import BOOTSTRAP_GRID as GRID
+    from ..datasets import bootstrap_sampler as chapter_sample
 
     X, y = chapter_sample(n)(np.random.default_rng(DATA_SEED))
     preds = bootstrap_predictions(X, y, GRID, chapter_model(), B=max(Bs), rng=BAND_SEED)
@@ -61,7 +67,8 @@ def bands(n, Bs=TABLE_B):
 
 def coverage_view(n=40, B=100):
     """One data set of size n, its 90% bootstrap band from B fits, and the tabulated coverage at (n, B)."""
-    from ..figures.ch06 import GRID, chapter_sample
+    from ..datasets import BOOTSTRAP_GRID as GRID
+    from ..datasets import bootstrap_sampler as chapter_sample
 
     if n not in TABLE_N or B not in TABLE_B:
         raise ValueError(f"(n, B) must lie on the tabulated grid n in {TABLE_N}, B in {TABLE_B}; got ({n}, {B})")

@@ -5,17 +5,18 @@ control values returning a Figure) is what it draws, and what a page without a k
 Expensive work is done once when the explorer is built (neighbour searches, the coverage table),
 so a control move only draws.
 """
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
 from .._validation import as_1d, as_2d, check_labels_pm1
+from ..figures.ch03 import weights_view  # the static view of weights_explorer, re-exported with it
 from ..perceptron import perceptron_predict
 from ..plotting import _limits, decision_regions, grid_2d, plot_line_boundary
 from ..style import PALETTE, new_figure, point_size
 from ._base import Explorer, slider_row
 
-__all__ = ["perceptron_view", "perceptron_explorer", "gradient_norms_view", "gradient_norms_explorer",
+__all__ = ["perceptron_view", "weights_view", "perceptron_explorer", "gradient_norms_view", "gradient_norms_explorer",
            "weights_explorer", "KnnVotes", "knn_explorer", "kernel_ridge_view", "kernel_ridge_explorer",
            "momentum_view", "momentum_explorer"]
 
@@ -47,9 +48,9 @@ def perceptron_explorer(X, y, w1=1.0, w2=1.0, b=0.0):
     return Explorer(lambda w1, w2, b: perceptron_view(X, y, w1, w2, b).figure, controls)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _gradient_norms(depth, activation):
-    from ..figures.ch02 import gradient_norms
+    from ..backprop import gradient_norms
 
     return gradient_norms(depth, activation)
 
@@ -82,7 +83,6 @@ def weights_explorer(W=None, point=(1.0, 1.0)):
     """Sliders for three weight vectors w_k and the point x; shows :func:`coursepkg.figures.ch03.weights_view`."""
     import ipywidgets as widgets
 
-    from ..figures.ch03 import weights_view
     from ..multiclass import DECK_004_WEIGHTS
 
     W = np.asarray(DECK_004_WEIGHTS if W is None else W, dtype=float)
@@ -198,13 +198,13 @@ def kernel_ridge_explorer(X, y, log_sigma=-1.0, log_lam=-2.0):
 
 def momentum_view(lr=0.06, momentum=0.6, n_steps=40):
     """The heavy-ball path on the chapter's quadratic, titled with f after ``n_steps`` steps."""
-    from ..figures.ch07 import QUAD_A, _quad_contours, quadratic_path
-    from ..optim import SGD
+    from ..figures.ch07 import draw_quadratic_contours
+    from ..optim import QUAD_A, SGD, quadratic_path
 
     path = quadratic_path(SGD, n_steps, lr=lr, momentum=momentum)
     fig = new_figure(1, 1, height=0.8)
     ax = fig.axes[0]
-    _quad_contours(ax)
+    draw_quadratic_contours(ax)
     ax.plot(path[:, 0], path[:, 1], ".-", color=PALETTE[0], markersize=6)
     ax.set_title(f"lr {lr:.3f}, momentum {momentum:.2f}: f after {n_steps} steps {0.5 * (path[-1]**2 @ QUAD_A):.1e}")
     return fig
