@@ -58,12 +58,7 @@ def _chapters_in_name(name):
 # Stored notebook outputs known to print last-bit rounding (they differ between machines). Each is
 # an expected failure until its notebook prints what the reader should learn (a bound, meaningful
 # digits); then delete its line here. Not strict: on some machine the digits happen to agree.
-KNOWN_MACHINE_DEPENDENT = {
-    "book/07_optimization/02_momentum_adaptive.ipynb::Cell 13":
-        "prints training losses of deep tanh networks after 300 SGD steps (2 decimals); the runs are "
-        "chaotic, so the losses follow torch's rounding: stored 0.69/0.69/0.17 and 0.47/0.16/0.14, "
-        "0.69/0.69/0.28 and 0.33/0.18/0.12 under the second configuration (issue 16)",
-}
+KNOWN_MACHINE_DEPENDENT = {}
 ITEMS_KEY = pytest.StashKey[list]()
 
 # The second configuration. OpenBLAS (numpy's and scipy's copies) on another CPU kernel and one
