@@ -1,7 +1,7 @@
 """coursepkg: the package behind the open machine-learning course.
 
 Each module carries one concept of the lectures, numpy only; torch is imported only by
-``coursepkg.torch_utils`` so that ``import coursepkg`` stays fast.
+``coursepkg.gpu`` so that ``import coursepkg`` stays fast.
 """
 __version__ = "0.1.0"
 

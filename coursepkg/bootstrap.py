@@ -23,10 +23,14 @@ from ._validation import (
     check_positive_int,
     check_real,
 )
-from .kernels import KernelRidge, _check_condition, rbf_kernel
+from .kernels import KernelRidge, rbf_kernel
+from .kernels._ridge import _check_condition
 
-__all__ = ["bootstrap_indices", "percentile_interval", "bootstrap_statistic", "kernel_ridge_many",
-           "bootstrap_predictions", "oracle_predictions", "coverage", "binomial_tolerance"]
+__all__ = [
+    'bootstrap_indices', 'percentile_interval', 'bootstrap_statistic', 'kernel_ridge_many',
+    'bootstrap_predictions', 'oracle_predictions', 'coverage', 'binomial_tolerance', 'BOOTSTRAP_SIGMA',
+    'BOOTSTRAP_LAM', 'BOOTSTRAP_LEVEL', 'bootstrap_smoother',
+]
 
 #: Largest stack of n x n kernel matrices solved at once (floats): 2^23 floats = 64 MiB.
 CHUNK_FLOATS = 2 ** 23
@@ -363,7 +367,6 @@ def binomial_tolerance(p, n_experiments, z=4.0):
 
 
 # --- Chapter 6's predictor: the smoother its pages, figures and explorer bootstrap ---
-__all__ += ["BOOTSTRAP_SIGMA", "BOOTSTRAP_LAM", "BOOTSTRAP_LEVEL", "bootstrap_smoother"]
 
 #: RBF bandwidth sigma and ridge strength lambda of the chapter's kernel ridge smoother, and the
 #: level of its bands (90%). The data side of the setting is in :mod:`coursepkg.datasets`.

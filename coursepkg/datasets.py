@@ -7,9 +7,12 @@ import numpy as np
 from ._validation import as_1d, as_float_array, as_rng, check_nonnegative, check_positive_int
 from .activations import _sigmoid
 
-__all__ = ["make_poll", "make_xor", "make_moons", "bump_function", "make_curve_1d", "load_digits",
-           "make_mixture", "mixture_density", "mixture_posterior", "mixture_bayes_predict", "mixture_bayes_error"]
-__all__ += ["make_logistic"]
+__all__ = [
+    'make_poll', 'make_xor', 'make_moons', 'bump_function', 'make_curve_1d', 'load_digits', 'make_mixture',
+    'mixture_density', 'mixture_posterior', 'mixture_bayes_predict', 'mixture_bayes_error', 'make_logistic',
+    'three_blobs', 'curve_data', 'BOOTSTRAP_N', 'BOOTSTRAP_NOISE', 'BOOTSTRAP_GRID', 'bootstrap_sampler',
+    'bootstrap_data',
+]
 
 
 def make_poll(n=24, margin=0.15, rng=0):
@@ -177,8 +180,6 @@ def make_logistic(n=100, theta=(1.5, -1.0), rng=None):
 
 
 # --- Chapters 3, 5 and 6: the data sets their pages and figures share (fixed seeds) ---
-__all__ += ["three_blobs", "curve_data", "BOOTSTRAP_N", "BOOTSTRAP_NOISE", "BOOTSTRAP_GRID", "bootstrap_sampler",
-            "bootstrap_data"]
 
 
 def three_blobs():

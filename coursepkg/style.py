@@ -11,7 +11,9 @@ import contextlib
 import matplotlib as mpl
 from matplotlib.figure import Figure
 
-__all__ = ["PALETTE", "STYLES", "style_context", "new_figure", "current_style", "pyplot_figures", "point_size"]
+__all__ = [
+    'PALETTE', 'STYLES', 'style_context', 'new_figure', 'current_style', 'pyplot_figures', 'point_size',
+]
 
 # Okabe & Ito (2008), a palette that stays distinguishable under the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from coursepkg.backprop import backward, loss_and_gradients, loss_value
+from coursepkg.mlp import backward, loss_and_gradients, loss_value
 from coursepkg.gradcheck import numerical_gradient
 from coursepkg.mlp import forward_batch, init_params
 

@@ -12,7 +12,7 @@ import pytest
 import torch
 from sklearn.metrics import log_loss
 
-from coursepkg import torch_utils as tu
+from coursepkg import gpu as tu
 from coursepkg.optim import gradient_descent, newton_method
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
@@ -412,7 +412,7 @@ def test_chapter1_exercise_numbers():
 
 @pytest.mark.ch1
 def test_relu_network_for_x_squared_by_hand():
-    from coursepkg.universal import max_error, relu_network
+    from coursepkg.mlp import max_error, relu_network
 
     Thetas = relu_network(lambda x: x**2, 2)
     np.testing.assert_allclose(Thetas[1], [[0.0, 0.5, 1.0]])

@@ -14,7 +14,7 @@ import torch
 from hypothesis import given, settings, strategies as st
 from torch.autograd.functional import hessian, jacobian
 
-from coursepkg.backprop import backward, loss_and_gradients, output_delta
+from coursepkg.mlp import backward, loss_and_gradients, output_delta
 from coursepkg.matrix_calculus import affine_of_square, squared_norm_affine
 from coursepkg.mlp import init_params
 from coursepkg.softmax import cross_entropy_grad, logsumexp, onehot, softmax

@@ -7,7 +7,7 @@ torch = pytest.importorskip("torch")
 from coursepkg.bootstrap import bootstrap_indices, bootstrap_predictions, kernel_ridge_many  # noqa: E402
 from coursepkg.datasets import make_curve_1d  # noqa: E402
 from coursepkg.kernels import KernelRidge  # noqa: E402
-from coursepkg.torch_bootstrap import bootstrap_predictions_torch, kernel_ridge_many_torch  # noqa: E402
+from coursepkg.gpu import bootstrap_predictions_torch, kernel_ridge_many_torch  # noqa: E402
 
 pytestmark = pytest.mark.ch6
 

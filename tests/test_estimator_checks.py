@@ -14,7 +14,7 @@ from coursepkg.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from coursepkg.perceptron import Perceptron
 from coursepkg.softmax import SoftmaxRegression
 
-torch_kernels = pytest.importorskip("coursepkg.torch_kernels")
+torch_kernels = pytest.importorskip("coursepkg.gpu")
 
 # The course supports dense real arrays only (the lectures' X in R^{n x d}) and words its own messages.
 DENSE = "dense input only: sparse matrices are outside the course"

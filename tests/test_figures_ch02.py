@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from coursepkg.backprop import gradient_norms
+from coursepkg.mlp import gradient_norms
 from coursepkg.figures import render, select
 
 pytestmark = pytest.mark.ch2

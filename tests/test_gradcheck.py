@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import check_grad
 
-from coursepkg.backprop import loss_and_gradients, loss_value
+from coursepkg.mlp import loss_and_gradients, loss_value
 from coursepkg.gradcheck import check_gradient, numerical_gradient
 from coursepkg.mlp import init_params
 

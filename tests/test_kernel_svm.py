@@ -8,7 +8,7 @@ from sklearn.datasets import make_circles
 from sklearn.svm import SVC
 
 from coursepkg.datasets import make_moons
-from coursepkg.kernel_svm import KernelSVM, kernel_svm_loss, kernel_svm_step, kernel_svm_subgradient
+from coursepkg.kernels import KernelSVM, kernel_svm_loss, kernel_svm_step, kernel_svm_subgradient
 from coursepkg.kernels import rbf_kernel
 
 pytestmark = pytest.mark.ch5

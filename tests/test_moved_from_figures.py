@@ -14,7 +14,7 @@ from sklearn.kernel_ridge import KernelRidge as SkKernelRidge
 from sklearn.model_selection import KFold, cross_val_score
 from sklearn.neighbors import NearestNeighbors
 
-from coursepkg.backprop import gradient_norms
+from coursepkg.mlp import gradient_norms
 from coursepkg.bootstrap import BOOTSTRAP_LAM, BOOTSTRAP_LEVEL, BOOTSTRAP_SIGMA, bootstrap_smoother
 from coursepkg.datasets import (
     BOOTSTRAP_GRID,

@@ -5,7 +5,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from coursepkg.kernels import KernelRidge, rbf_kernel  # noqa: E402
-from coursepkg.torch_kernels import TorchKernelRidge, rbf_kernel_torch  # noqa: E402
+from coursepkg.gpu import TorchKernelRidge, rbf_kernel_torch  # noqa: E402
 
 pytestmark = pytest.mark.ch5
 

@@ -5,7 +5,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from coursepkg.neighbors import KNeighborsClassifier, kneighbors  # noqa: E402
-from coursepkg.torch_neighbors import kneighbors_torch, knn_predict_torch  # noqa: E402
+from coursepkg.gpu import kneighbors_torch, knn_predict_torch  # noqa: E402
 
 pytestmark = pytest.mark.ch4
 

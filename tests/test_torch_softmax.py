@@ -6,7 +6,7 @@ from sklearn.datasets import load_iris
 from sklearn.preprocessing import StandardScaler
 
 from coursepkg.softmax import SoftmaxRegression
-from coursepkg.torch_softmax import fit_softmax_regression_torch
+from coursepkg.gpu import fit_softmax_regression_torch
 
 pytestmark = pytest.mark.ch3
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from coursepkg import torch_utils as tu
+from coursepkg import gpu as tu
 
 pytestmark = pytest.mark.ch7
 

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from coursepkg.datasets import bump_function, make_curve_1d, make_moons, make_poll, make_xor
 from coursepkg.perceptron import XOR_PERCEPTRONS, perceptron_predict, two_layer_perceptron
-from coursepkg.universal import knots, max_error, network_output, relu_network, step_network
+from coursepkg.mlp import knots, max_error, network_output, relu_network, step_network
 from coursepkg.widgets import perceptron_explorer, perceptron_view
 
 pytestmark = pytest.mark.ch1

@@ -1,11 +1,11 @@
 """The GPU rows: the course's torch code on a CUDA GPU vs the same code on this machine's CPU.
 
-* ``gpu_knn``: :func:`coursepkg.torch_neighbors.kneighbors_torch`, 10,000 queries x 60,000 points x
+* ``gpu_knn``: :func:`coursepkg.gpu.kneighbors_torch`, 10,000 queries x 60,000 points x
   784 features (MNIST-sized), k = 5, float64. Agreement: the same neighbour distances, and
   the same indices except where two neighbours tie to rounding.
-* ``gpu_kernel_ridge``: :class:`coursepkg.torch_kernels.TorchKernelRidge` fit + predict, n = 20,000
+* ``gpu_kernel_ridge``: :class:`coursepkg.gpu.TorchKernelRidge` fit + predict, n = 20,000
   (the 5-D problem of the kernel ridge row), float64. Agreement: predictions allclose (rtol 1e-6).
-* ``gpu_bootstrap``: :func:`coursepkg.torch_bootstrap.kernel_ridge_many_torch`, B = 1,000 fits,
+* ``gpu_bootstrap``: :func:`coursepkg.gpu.kernel_ridge_many_torch`, B = 1,000 fits,
   n = 500 (the bootstrap row's problem), float64. Agreement: predictions allclose (rtol 1e-7).
 * ``gpu_train``: the Chapter 7 training run: ``torch_utils.Net`` on the digits upsampled to 32x32,
   batch 32, Adam (lr 3e-3), 30 epochs, seed 0, as in ``book/07_optimization/03_pytorch``.
@@ -43,7 +43,7 @@ def _side_by_side(ours, cpu, device, repeat):
 
 
 def knn_row(sizes, device, repeat):
-    from ..torch_neighbors import kneighbors_torch
+    from ..gpu import kneighbors_torch
 
     m, n, p = sizes["knn"]
     rng = np.random.default_rng(0)
@@ -58,7 +58,7 @@ def knn_row(sizes, device, repeat):
 
 
 def kernel_ridge_row(sizes, device, repeat):
-    from ..torch_kernels import TorchKernelRidge
+    from ..gpu import TorchKernelRidge
 
     n = sizes["kernel_ridge"]
     X, y, X_test = kr_data(n)
@@ -70,7 +70,7 @@ def kernel_ridge_row(sizes, device, repeat):
 
 
 def bootstrap_row(sizes, device, repeat):
-    from ..torch_bootstrap import kernel_ridge_many_torch
+    from ..gpu import kernel_ridge_many_torch
 
     B, n, m = sizes["bootstrap"]
     X, y, grid, idx = bootstrap_problem(B, n, m)
@@ -85,12 +85,12 @@ def train_accuracy(device, n_epochs, n_train=None):
     """Test accuracy after the Chapter 7 run on ``device`` (the first ``n_train`` training images if given)."""
     import torch
 
-    from .. import torch_utils as tu
+    from .. import gpu as tu
 
     train_loader, test_loader = tu.digits_loaders(batch_size=32, seed=0)
     if n_train is not None:
         images, labels = train_loader.dataset.tensors
-        train_loader = tu._loader(images[:n_train], labels[:n_train], 32, True, 0)
+        train_loader = tu.make_loader(images[:n_train], labels[:n_train], batch_size=32, shuffle=True, seed=0)
     tu.seed_everything(0)
     model = tu.Net().to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)

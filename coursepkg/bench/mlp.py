@@ -1,4 +1,4 @@
-"""One epoch of the numpy MLP (:mod:`coursepkg.backprop`) vs the same model in torch on the CPU.
+"""One epoch of the numpy MLP (:mod:`coursepkg.mlp`) vs the same model in torch on the CPU.
 
 784-256-10 (ReLU, softmax output, mean cross-entropy), mini-batches of 128 in order, plain SGD with
 lr = 0.1, on 60,000 random examples: what an MNIST epoch costs. Both start from the same weights.
@@ -15,7 +15,7 @@ LAYERS, BATCH, LR = (784, 256, 10), 128, 0.1
 
 def numpy_epoch(Thetas, X, Y, batch=BATCH, lr=LR):
     """One epoch of mini-batch SGD on ``Thetas`` (updated in place); returns them."""
-    from ..backprop import loss_and_gradients
+    from ..mlp import loss_and_gradients
 
     for start in range(0, len(X), batch):
         _, grads = loss_and_gradients(Thetas, X[start:start + batch], Y[start:start + batch],

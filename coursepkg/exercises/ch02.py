@@ -6,7 +6,7 @@ the package's backprop, so a student's answer is checked against an independent 
 import numpy as np
 
 from ..autodiff import ln, sin, trace
-from ..backprop import loss_value
+from ..mlp import loss_value
 from ..gradcheck import numerical_gradient
 from ..mlp import init_params
 from .judges import Choice, Numeric, Property

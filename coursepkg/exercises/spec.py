@@ -17,7 +17,9 @@ import numpy as np
 
 from .judges import Judge
 
-__all__ = ["Case", "Exercise", "Derivation", "question", "compare", "describe", "tolerance_text", "FLOAT32_RTOL"]
+__all__ = [
+    'Case', 'Exercise', 'Derivation', 'question', 'compare', 'describe', 'tolerance_text', 'FLOAT32_RTOL',
+]
 
 #: float32 carries about 7 significant digits, so a float32 answer is compared with at least this rtol.
 FLOAT32_RTOL = 1e-4

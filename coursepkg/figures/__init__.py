@@ -18,7 +18,10 @@ from .._chapters import chapter_modules
 from .._validation import check_positive_int
 from ..style import STYLES, style_context
 
-__all__ = ["FigureSpec", "register", "load_all", "get", "select", "render", "save", "build", "write_figures", "FORMATS"]
+__all__ = [
+    'FigureSpec', 'register', 'load_all', 'get', 'select', 'render', 'save', 'build', 'write_figures',
+    'FORMATS',
+]
 
 FORMATS = ("svg", "pdf", "png")
 

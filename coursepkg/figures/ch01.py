@@ -6,7 +6,7 @@ from ..datasets import bump_function, make_moons, make_poll, make_xor
 from ..perceptron import XOR_PERCEPTRONS, perceptron_predict, two_layer_perceptron
 from ..plotting import decision_regions, plot_line_boundary, scatter_classes
 from ..style import PALETTE, current_style, new_figure
-from ..universal import max_error, network_output, relu_network, step_network
+from ..mlp import max_error, network_output, relu_network, step_network
 from . import register
 
 POLL_CANDIDATES = [(np.array([1.0, 1.0]), 0.0), (np.array([-1.0, 1.0]), 0.0),

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..autodiff import cos, ln, sin, trace
-from ..backprop import gradient_norms
+from ..mlp import gradient_norms
 from ..style import PALETTE, new_figure
 from . import register
 

@@ -3,7 +3,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from ..datasets import bump_function, curve_data, make_moons
-from ..kernel_svm import KernelSVM
+from ..kernels import KernelSVM
 from ..kernels import KRR_GRID, LAMS_CV, SIGMAS_CV, KernelRidge, cv_errors
 from ..plotting import decision_regions
 from ..style import PALETTE, new_figure, point_size

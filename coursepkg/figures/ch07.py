@@ -2,10 +2,10 @@
 import numpy as np
 
 from ..datasets import make_logistic
-from ..descent import gradient_descent, logistic_gradient, logistic_hessian, logistic_loss, newton_method, sgd_path
+from ..optim import gradient_descent, logistic_gradient, logistic_hessian, logistic_loss, newton_method, sgd_path
 from ..optim import QUAD_A, SGD, Adagrad, Adam, RMSProp, quadratic_path
 from ..regularization import EarlyStopping
-from ..schedules import cosine_lr, exponential_lr, inverse_time_lr, step_lr, warmup_lr
+from ..optim import cosine_lr, exponential_lr, inverse_time_lr, step_lr, warmup_lr
 from ..style import PALETTE, new_figure, point_size
 from . import register
 

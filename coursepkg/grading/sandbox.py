@@ -26,8 +26,10 @@ from pathlib import Path
 
 from . import protocol
 
-__all__ = ["ChildResult", "SandboxUnavailable", "INSTALL_HINT", "check_sandbox", "run_child", "kill_all_children",
-           "allow_children", "kill_leftovers", "work_marker"]
+__all__ = [
+    'ChildResult', 'SandboxUnavailable', 'INSTALL_HINT', 'check_sandbox', 'run_child', 'kill_all_children',
+    'allow_children', 'kill_leftovers', 'work_marker',
+]
 
 _CHILD = Path(__file__).with_name("child.py")
 _PACKAGE = Path(__file__).resolve().parents[1]  # coursepkg/

@@ -15,8 +15,11 @@ import stat
 import sys
 import types
 
-__all__ = ["SubmissionError", "read_bytes_checked", "read_code_cells", "code_cells", "python_source", "is_self_check", "defined_functions", "guess_chapter",
-           "count_defined", "forbidden_names", "integrity_flags"]
+__all__ = [
+    'SubmissionError', 'read_bytes_checked', 'read_code_cells', 'code_cells', 'python_source',
+    'is_self_check', 'defined_functions', 'guess_chapter', 'count_defined', 'forbidden_names',
+    'integrity_flags',
+]
 
 MAX_NOTEBOOK_BYTES = 128_000_000  # stored outputs are dropped after reading; 50 MB of them must still grade
 _RUN_BODY = ("time", "timeit", "capture", "prun")  # the cell magics the child runs the body of (child.Shell)

@@ -21,6 +21,8 @@ from .explorers import (
                         weights_view,
 )
 
-__all__ = ["Explorer", "perceptron_view", "perceptron_explorer", "gradient_norms_view", "gradient_norms_explorer",
-           "weights_explorer", "weights_view", "KnnVotes", "knn_explorer", "kernel_ridge_view", "kernel_ridge_explorer",
-           "coverage_view", "coverage_explorer", "momentum_view", "momentum_explorer"]
+__all__ = [
+    'Explorer', 'perceptron_view', 'perceptron_explorer', 'gradient_norms_view', 'gradient_norms_explorer',
+    'weights_explorer', 'weights_view', 'KnnVotes', 'knn_explorer', 'kernel_ridge_view',
+    'kernel_ridge_explorer', 'coverage_view', 'coverage_explorer', 'momentum_view', 'momentum_explorer',
+]

@@ -19,7 +19,9 @@ from ._base import Explorer
 from ._coverage_bands import BANDS
 from ._coverage_table import COVERAGE_TABLE, TABLE_B, TABLE_EXPERIMENTS, TABLE_N, TABLE_SEED
 
-__all__ = ["coverage_table", "bands", "coverage_view", "coverage_explorer", "COVERAGE_TABLE", "TABLE_N", "TABLE_B"]
+__all__ = [
+    'coverage_table', 'bands', 'coverage_view', 'coverage_explorer', 'COVERAGE_TABLE', 'TABLE_N', 'TABLE_B',
+]
 
 DATA_SEED, BAND_SEED = 6, 7  # the one data set and the one bootstrap draw the plot shows
 
@@ -95,7 +97,8 @@ def coverage_explorer(n=40, B=100):
     return Explorer(coverage_view, controls)
 
 
-def _write_table(path=Path(__file__).with_name("_coverage_table.py")):
+def _write_table(path=None):
+    path = path or Path(__file__).with_name("_coverage_table.py")
     table = coverage_table()
     rows = ",\n".join("    (" + ", ".join(f"{v:.4f}" for v in row) + ")" for row in table)
     path.write_text(
@@ -106,12 +109,14 @@ def _write_table(path=Path(__file__).with_name("_coverage_table.py")):
     return path
 
 
-def _write_bands(path=Path(__file__).with_name("_coverage_bands.py")):
+def _write_bands(path=None):
+    path = path or Path(__file__).with_name("_coverage_bands.py")
     lines = ['"""90% bootstrap bands (lo, hi) on the chapter grid per (n, B), written by coverage._write_bands()."""',
              "", "BANDS = {"]
     for n in TABLE_N:
         for B, (lo, hi) in bands(n)[2].items():
-            lines += [f"    ({n}, {B}): (", *(f"        ({', '.join(f'{v:.4f}' for v in a)})," for a in (lo, hi)), "    ),"]
+            rows = (f"        ({', '.join(f'{v:.4f}' for v in a)})," for a in (lo, hi))
+            lines += [f"    ({n}, {B}): (", *rows, "    ),"]
     path.write_text("\n".join(lines + ["}", ""]), encoding="utf-8")
     return path
 

@@ -16,9 +16,11 @@ from ..plotting import _limits, decision_regions, grid_2d, plot_line_boundary
 from ..style import PALETTE, new_figure, point_size
 from ._base import Explorer, slider_row
 
-__all__ = ["perceptron_view", "weights_view", "perceptron_explorer", "gradient_norms_view", "gradient_norms_explorer",
-           "weights_explorer", "KnnVotes", "knn_explorer", "kernel_ridge_view", "kernel_ridge_explorer",
-           "momentum_view", "momentum_explorer"]
+__all__ = [
+    'perceptron_view', 'weights_view', 'perceptron_explorer', 'gradient_norms_view',
+    'gradient_norms_explorer', 'weights_explorer', 'KnnVotes', 'knn_explorer', 'kernel_ridge_view',
+    'kernel_ridge_explorer', 'momentum_view', 'momentum_explorer',
+]
 
 
 def perceptron_view(X, y, w1, w2, b, ax=None):
@@ -50,7 +52,7 @@ def perceptron_explorer(X, y, w1=1.0, w2=1.0, b=0.0):
 
 @cache
 def _gradient_norms(depth, activation):
-    from ..backprop import gradient_norms
+    from ..mlp import gradient_norms
 
     return gradient_norms(depth, activation)
 

@@ -10,7 +10,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 
-from ._validation import (
+from .._validation import (
     _validate_X,
     as_1d,
     as_2d,
@@ -23,9 +23,9 @@ from ._validation import (
     encode_labels,
     require_y,
 )
-from .kernels import _check_sigma, _rbf
+from ._functions import _check_sigma, _rbf
 
-__all__ = ["kernel_svm_loss", "kernel_svm_subgradient", "kernel_svm_step", "KernelSVM"]
+__all__ = ['kernel_svm_loss', 'kernel_svm_subgradient', 'kernel_svm_step', 'KernelSVM']
 
 
 def _check(alpha, b, K, y):

@@ -5,13 +5,14 @@ rounding. Only this module (with ``torch_utils`` and the other ``torch_*`` modul
 """
 import numpy as np
 
-from ._torch import torch
-from ._validation import as_1d, as_2d, check_positive_int, check_real
-from .bootstrap import bootstrap_indices
-from .kernels import _check_condition, _check_sigma
-from .torch_kernels import _rbf_torch
+from .._torch import torch
+from .._validation import as_1d, as_2d, check_positive_int, check_real
+from ..bootstrap import bootstrap_indices
+from ..kernels._functions import _check_sigma
+from ..kernels._ridge import _check_condition
+from ._kernels import _rbf_torch
 
-__all__ = ["kernel_ridge_many_torch", "bootstrap_predictions_torch"]
+__all__ = ['kernel_ridge_many_torch', 'bootstrap_predictions_torch']
 
 
 def kernel_ridge_many_torch(X, y, X_grid, idx, sigma=1.0, lam=1e-3, device=None, dtype=torch.float64,

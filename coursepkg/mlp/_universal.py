@@ -15,10 +15,10 @@ units, a linear output), so the approximation *is* a two-layer network.
 """
 import numpy as np
 
-from ._validation import as_float_array, check_positive_int, check_real
-from .mlp import join_theta, predict_output
+from .._validation import as_float_array, check_positive_int, check_real
+from ._forward import join_theta, predict_output
 
-__all__ = ["knots", "step_network", "relu_network", "network_output", "max_error"]
+__all__ = ['knots', 'step_network', 'relu_network', 'network_output', 'max_error']
 
 
 def knots(n_units, a=0.0, b=1.0):

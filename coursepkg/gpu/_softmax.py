@@ -5,12 +5,12 @@ It gives the same weights as the numpy estimator (up to rounding) for ``batch_si
 """
 import math
 
-from ._torch import torch
-from ._validation import as_2d, encode_labels
-from .softmax import _check_softmax_params, _warn_not_converged
-from .torch_utils import device as default_device
+from .._torch import torch
+from .._validation import as_2d, encode_labels
+from ..softmax import _check_softmax_params, _warn_not_converged
+from ._utils import device as default_device
 
-__all__ = ["fit_softmax_regression_torch"]
+__all__ = ['fit_softmax_regression_torch']
 
 
 def fit_softmax_regression_torch(X, y, lr=0.5, *, max_iter=1000, lam=0.0, momentum=0.0, tol=1e-7, device=None):
@@ -26,7 +26,7 @@ def fit_softmax_regression_torch(X, y, lr=0.5, *, max_iter=1000, lam=0.0, moment
         As in :class:`coursepkg.softmax.SoftmaxRegression`, checked by the same helper; a
         ``ConvergenceWarning`` when ``max_iter`` steps end before ``tol`` is met.
     device : torch.device or None
-        Where to compute; default :func:`coursepkg.torch_utils.device`.
+        Where to compute; default :func:`coursepkg.gpu.device`.
 
     Returns
     -------

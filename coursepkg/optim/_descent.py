@@ -12,8 +12,8 @@ The lectures' update theta_j <- theta_j - alpha sum_i (h_i - y_i) x_ij is gradie
 """
 import numpy as np
 
-from ._scaling import safe_matmul
-from ._validation import (
+from .._scaling import safe_matmul
+from .._validation import (
     as_1d,
     as_2d,
     as_rng,
@@ -22,9 +22,12 @@ from ._validation import (
     check_nonnegative,
     check_positive_int,
 )
-from .activations import _sigmoid
+from ..activations import _sigmoid
 
-__all__ = ["logistic_loss", "logistic_gradient", "logistic_hessian", "gradient_descent", "newton_method", "sgd_path"]
+__all__ = [
+    'logistic_loss', 'logistic_gradient', 'logistic_hessian', 'gradient_descent', 'newton_method',
+    'sgd_path',
+]
 
 
 def _check_xy(theta, X, y, lam=0.0):

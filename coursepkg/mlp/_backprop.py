@@ -15,12 +15,15 @@ from collections import namedtuple
 
 import numpy as np
 
-from ._validation import as_1d, as_2d, as_float_array, check_choice, check_nonnegative
-from .activations import ACTIVATIONS, get_activation
-from .mlp import _check_thetas, _forward, _output_fn, add_bias, forward
-from .softmax import _log_softmax
+from .._validation import as_1d, as_2d, as_float_array, check_choice, check_nonnegative
+from ..activations import ACTIVATIONS, get_activation
+from ..softmax import _log_softmax
+from ._forward import _check_thetas, _forward, _output_fn, add_bias, forward
 
-__all__ = ["LOSSES", "output_delta", "backward", "loss_and_gradients", "loss_value", "BackwardResult"]
+__all__ = [
+    'LOSSES', 'output_delta', 'backward', 'loss_and_gradients', 'loss_value', 'BackwardResult',
+    'gradient_norms',
+]
 
 LOSSES = ("cross_entropy", "squared")
 
@@ -211,7 +214,6 @@ def loss_value(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="cross_ent
     return _data_loss(Z[-1], H, Y, loss, output) + penalty
 
 
-__all__ += ["gradient_norms"]
 
 
 def gradient_norms(depth, activation, width=32, n=256, rng=0):
@@ -245,8 +247,8 @@ def gradient_norms(depth, activation, width=32, n=256, rng=0):
     >>> norms.shape, bool(norms[0] < norms[-1])
     ((6,), True)
     """
-    from ._validation import as_rng, check_positive_int  # local: appended code leaves the header untouched
-    from .mlp import init_params
+    from .._validation import as_rng, check_positive_int  # local: appended code leaves the header untouched
+    from ._forward import init_params
 
     depth = check_positive_int(depth, "depth")
     check_choice(activation, "activation", sorted(ACTIVATIONS))

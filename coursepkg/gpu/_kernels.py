@@ -6,12 +6,13 @@ agree with numpy to rounding. Only this module (and ``torch_utils``) imports tor
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from ._scaling import _pow2_at_least as _pow2
-from ._torch import torch
-from ._validation import _validate_X, as_1d, as_2d, check_is_fitted, check_nonnegative, require_y
-from .kernels import _check_condition, _check_sigma
+from .._scaling import _pow2_at_least as _pow2
+from .._torch import torch
+from .._validation import _validate_X, as_1d, as_2d, check_is_fitted, check_nonnegative, require_y
+from ..kernels._functions import _check_sigma
+from ..kernels._ridge import _check_condition
 
-__all__ = ["rbf_kernel_torch", "kernel_ridge_fit_torch", "kernel_ridge_predict_torch", "TorchKernelRidge"]
+__all__ = ['rbf_kernel_torch', 'kernel_ridge_fit_torch', 'kernel_ridge_predict_torch', 'TorchKernelRidge']
 
 
 def _tensor(a, device):

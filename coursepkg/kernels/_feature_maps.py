@@ -8,9 +8,9 @@ import math
 
 import numpy as np
 
-from ._validation import as_1d, as_2d, as_float_array, check_nonnegative, check_positive, check_positive_int
+from .._validation import as_1d, as_2d, as_float_array, check_nonnegative, check_positive, check_positive_int
 
-__all__ = ["n_polynomial_features", "polynomial_feature_map", "rbf_feature_map_1d"]
+__all__ = ['n_polynomial_features', 'polynomial_feature_map', 'rbf_feature_map_1d']
 
 
 def n_polynomial_features(d, degree, exact=True):

@@ -6,9 +6,9 @@ docstring. Apply one to an optimiser with ``opt.lr = cosine_lr(lr0, t, T)`` befo
 """
 import numpy as np
 
-from ._validation import check_positive_int, check_real
+from .._validation import check_positive_int, check_real
 
-__all__ = ["step_lr", "exponential_lr", "inverse_time_lr", "cosine_lr", "warmup_lr"]
+__all__ = ['step_lr', 'exponential_lr', 'inverse_time_lr', 'cosine_lr', 'warmup_lr']
 
 
 def _check(lr0, t):

@@ -6,12 +6,13 @@ smallest are taken with ``torch.topk``; ties are then resolved exactly as in the
 """
 import numpy as np
 
-from ._scaling import centre_and_scale
-from ._torch import torch
-from ._validation import as_2d, check_integer, encode_labels
-from .neighbors import _check_metric, _mahalanobis_factor, _weights
+from .._scaling import centre_and_scale
+from .._torch import torch
+from .._validation import as_2d, check_integer, encode_labels
+from ..neighbors._distances import _check_metric, _mahalanobis_factor
+from ..neighbors._knn import _weights
 
-__all__ = ["kneighbors_torch", "knn_predict_torch"]
+__all__ = ['kneighbors_torch', 'knn_predict_torch']
 
 
 def _block(Q, X, metric, L):

@@ -13,14 +13,13 @@ from collections import namedtuple
 
 import numpy as np
 
-from ._validation import as_1d, as_2d, as_float_array, as_rng, check_choice, check_integer
-from .activations import ACTIVATIONS, get_activation
-from .softmax import softmax
+from .._validation import as_1d, as_2d, as_float_array, as_rng, check_choice, check_integer
+from ..activations import ACTIVATIONS, get_activation
+from ..softmax import softmax
 
 __all__ = [
-    "count_parameters", "init_params", "split_theta", "join_theta", "add_bias",
-    "forward", "forward_batch", "predict_output", "collapse_linear", "thetas_from_weights",
-    "ForwardCache", "MLPClassifier", "MLPRegressor",
+    'count_parameters', 'init_params', 'split_theta', 'join_theta', 'add_bias', 'forward', 'forward_batch',
+    'predict_output', 'collapse_linear', 'thetas_from_weights', 'ForwardCache',
 ]
 
 ForwardCache = namedtuple("ForwardCache", ["a", "z"])
@@ -291,13 +290,3 @@ def collapse_linear(Thetas):
         W_next, b_next = split_theta(Theta)
         W, b = W_next @ W, W_next @ b + b_next
     return join_theta(W, b)
-
-
-def __getattr__(name):
-    # The estimators need backprop, which imports this module; importing them lazily keeps
-    # ``from coursepkg.mlp import MLPClassifier`` working without a circular import.
-    if name in ("MLPClassifier", "MLPRegressor"):
-        from . import mlp_estimators
-
-        return getattr(mlp_estimators, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

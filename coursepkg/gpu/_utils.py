@@ -14,8 +14,10 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-__all__ = ["device", "seed_everything", "on_gpu", "Net", "train", "evaluate", "random_shift", "digits_loaders",
-           "mnist_loaders", "has_torchvision", "MNIST_MEAN", "MNIST_STD"]
+__all__ = [
+    'device', 'seed_everything', 'on_gpu', 'Net', 'train', 'evaluate', 'random_shift', 'digits_loaders',
+    'mnist_loaders', 'has_torchvision', 'make_loader', 'MNIST_MEAN', 'MNIST_STD',
+]
 
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
 
@@ -197,7 +199,8 @@ def train(model, train_loader, optimizer, loss_fn=None, n_epochs=1, device=None,
     return history
 
 
-def _loader(images, labels, batch_size, shuffle, seed):
+def make_loader(images, labels, batch_size=64, shuffle=False, seed=0):
+    """A DataLoader over (images, labels) tensors; with ``shuffle``, its order is fixed by ``seed``."""
     dataset = torch.utils.data.TensorDataset(images, labels)
     generator = torch.Generator().manual_seed(seed) if shuffle else None
     return torch.utils.data.DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, generator=generator)
@@ -227,8 +230,8 @@ def digits_loaders(batch_size=64, image_size=32, test_size=0.25, seed=0):
             t = F.interpolate(t, size=(image_size, image_size), mode="bilinear", align_corners=False)
         return t
 
-    return (_loader(to_images(X_tr), torch.tensor(y_tr), batch_size, True, seed),
-            _loader(to_images(X_te), torch.tensor(y_te), batch_size, False, seed))
+    return (make_loader(to_images(X_tr), torch.tensor(y_tr), batch_size, True, seed),
+            make_loader(to_images(X_te), torch.tensor(y_te), batch_size, False, seed))
 
 
 def has_torchvision():
@@ -272,4 +275,4 @@ def mnist_loaders(batch_size=64, root="data", n_train=None, seed=0, dataset=None
         images = F.pad(images, (2, 2, 2, 2), value=-MNIST_MEAN / MNIST_STD).unsqueeze(1)
         return images, labels
 
-    return _loader(*arrays(True), batch_size, True, seed), _loader(*arrays(False), batch_size, False, seed)
+    return make_loader(*arrays(True), batch_size, True, seed), make_loader(*arrays(False), batch_size, False, seed)

@@ -8,21 +8,16 @@ give the same trajectory step by step (the tests check this).
 Notation: theta is a parameter array, g its gradient at the current step, t = 1, 2, ... the step
 counter, lr the learning rate and lambda the weight decay (g <- g + lambda theta first).
 
-The full-batch paths (gradient descent, Newton, mini-batch SGD) live in :mod:`coursepkg.descent`
-and the learning-rate schedules in :mod:`coursepkg.schedules`; both are re-exported here.
+The full-batch paths (gradient descent, Newton, mini-batch SGD) live in :mod:`coursepkg.optim`
+and the learning-rate schedules in :mod:`coursepkg.optim`; both are re-exported here.
 """
 import numbers
 from abc import ABC, abstractmethod
 
 import numpy as np
 
-from .descent import gradient_descent, logistic_gradient, logistic_hessian, logistic_loss, newton_method, sgd_path
-from .schedules import cosine_lr, exponential_lr, inverse_time_lr, step_lr, warmup_lr
-
 __all__ = [
-    "Optimizer", "SGD", "Adagrad", "RMSProp", "Adam",
-    "gradient_descent", "newton_method", "sgd_path", "logistic_loss", "logistic_gradient", "logistic_hessian",
-    "step_lr", "exponential_lr", "inverse_time_lr", "cosine_lr", "warmup_lr",
+    'Optimizer', 'SGD', 'Adagrad', 'RMSProp', 'Adam', 'QUAD_A', 'QUAD_START', 'quadratic_path',
 ]
 
 
@@ -255,7 +250,6 @@ class Adam(Optimizer):
 
 
 # --- Chapter 7's test bed: an ill-conditioned quadratic bowl ---
-__all__ += ["QUAD_A", "QUAD_START", "quadratic_path"]
 
 #: f(theta) = 1/2 sum_i a_i theta_i^2 with a = (1, 20): condition number 20, minimum at 0.
 QUAD_A = np.array([1.0, 20.0])
@@ -290,7 +284,7 @@ def quadratic_path(opt_class, n_steps=60, start=QUAD_START, a=QUAD_A, **kwargs):
     >>> quadratic_path(SGD, 2, lr=0.01)[-1]
     array([-3.9204,  0.64  ])
     """
-    from ._validation import as_1d, check_positive_int  # local: appended code leaves the header untouched
+    from .._validation import as_1d, check_positive_int  # local: appended code leaves the header untouched
 
     if not (isinstance(opt_class, type) and issubclass(opt_class, Optimizer)):
         raise TypeError(f"opt_class must be an Optimizer subclass such as SGD or Adam; got {opt_class!r}")

@@ -7,9 +7,9 @@ import numbers
 
 import numpy as np
 
-from ._validation import as_1d, check_choice, check_positive, check_real
+from .._validation import as_1d, check_choice, check_positive, check_real
 
-__all__ = ["KERNELS", "nadaraya_watson", "local_linear_regression", "cover_hart_bound"]
+__all__ = ['KERNELS', 'nadaraya_watson', 'local_linear_regression', 'cover_hart_bound']
 
 KERNELS = {
     "gaussian": lambda u: np.exp(-0.5 * u**2),  # weights are computed in log space, see _kernel_weights

@@ -1,7 +1,7 @@
 """MLPClassifier and MLPRegressor: thin scikit-learn estimators over forward and backward passes.
 
 Training is mini-batch gradient descent, Theta^(l) <- Theta^(l) - eta dJ/dTheta^(l), with the
-gradients of :func:`coursepkg.backprop.loss_and_gradients`. Import them from
+gradients of :func:`coursepkg.mlp.loss_and_gradients`. Import them from
 :mod:`coursepkg.mlp` (which re-exports them) or from here.
 """
 import numbers
@@ -9,7 +9,7 @@ import numbers
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
-from ._validation import (
+from .._validation import (
     _validate_X,
     as_2d,
     as_float_array,
@@ -23,10 +23,10 @@ from ._validation import (
     encode_labels,
     require_y,
 )
-from .backprop import loss_and_gradients
-from .mlp import init_params, predict_output
+from ._backprop import loss_and_gradients
+from ._forward import init_params, predict_output
 
-__all__ = ["MLPClassifier", "MLPRegressor"]
+__all__ = ['MLPClassifier', 'MLPRegressor']
 
 
 class _BaseMLP(BaseEstimator):
