@@ -1,6 +1,5 @@
 """Reverse-mode automatic differentiation: the scalar engine, and trace tables beside it."""
 from ._engine import (
-    Trace,
     Value,
     cos,
     exp,
@@ -9,9 +8,12 @@ from ._engine import (
     sigmoid,
     sin,
     tanh,
+)
+from ._trace import (
+    Trace,
     trace,
 )
 
 __all__ = [
-    'Value', 'exp', 'ln', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'trace', 'Trace',
+    'Value', 'exp', 'ln', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'Trace', 'trace',
 ]

@@ -1,7 +1,9 @@
 """Chapter 3 figures: multiclass linear models, the multiclass logistic loss, OvR / OvO / softmax."""
+import warnings
 from functools import lru_cache
 
 import numpy as np
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 from ..datasets import three_blobs
@@ -58,9 +60,12 @@ def logistic_loss_bounds_01():
 @lru_cache(maxsize=1)  # style-independent fits: a book and a slide build share them
 def _three_reductions():
     X, y = three_blobs()
+    with warnings.catch_warnings():  # 300 steps draw the regions; the fit need not reach tol
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        softmax_model = SoftmaxRegression(lr=0.5, max_iter=300).fit(X, y)
     return {"one-vs-rest": OneVsRestClassifier(LogisticRegression()).fit(X, y),
             "one-vs-one": OneVsOneClassifier(LogisticRegression()).fit(X, y),
-            "softmax": SoftmaxRegression(lr=0.5, max_iter=300).fit(X, y)}
+            "softmax": softmax_model}
 
 
 @register("ovr_ovo_softmax_regions", chapter=3,

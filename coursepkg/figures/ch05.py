@@ -58,7 +58,7 @@ def kernel_svm_bandwidth():
     X, y = make_moons(n=120, noise=0.2, rng=3)
     fig = new_figure(1, 2, height=0.75, sharey=True)
     for ax, sigma in zip(fig.axes, (1.0, 0.1)):
-        clf = KernelSVM(sigma=sigma, lam=1e-3, lr=1.0, max_iter=300).fit(X, y)
+        clf = KernelSVM(sigma=sigma, lam=1e-3, lr=5.0, max_iter=3000).fit(X, y)  # stops by its rule
         decision_regions(clf.predict, X, y, ax=ax, xlim=(-1.6, 2.6), ylim=(-1.2, 1.7), resolution=150)
         accuracy = np.mean(clf.predict(X) == y)
         ax.set_title(f"$\\sigma$ = {sigma:g}: training accuracy {accuracy:.2f}")
