@@ -89,6 +89,7 @@ def trace(f, *inputs):
 
     Examples
     --------
+    >>> from coursepkg.autodiff import ln, sin
     >>> t = trace(lambda x1, x2: ln(x1) + x1 * x2 - sin(x2), 2.0, 5.0)
     >>> print(t)
     forward primal trace
