@@ -220,6 +220,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(getattr(pytest.mark, f"ch{chapter}"))
         if item.nodeid in KNOWN_MACHINE_DEPENDENT:
             item.add_marker(pytest.mark.xfail(reason=KNOWN_MACHINE_DEPENDENT[item.nodeid], strict=False))
+    # The book tests run last: their build starts in the background when collection ends (below).
+    items[:] = ([item for item in items if not item.nodeid.startswith("tests/test_book.py")]
+                + [item for item in items if item.nodeid.startswith("tests/test_book.py")])
     config.stash[ITEMS_KEY] = list(items)  # every collected test, before -m or -k deselect any
     if config.getoption("--chapters"):
         for item in items:
@@ -230,3 +233,50 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "gpu" in item.keywords:
                 item.add_marker(skip)
+
+
+# --- The book build starts in the background as soon as collection ends -------------------------
+# Building the book (jupyter-book, from the stored outputs) is a separate process that needs no
+# test: started first, it runs on the second core while the rest of the suite runs, and the book
+# tests, moved to the end, find it done. The build sees this machine's default float configuration
+# (it executes nothing). Without vendored assets (no npm) the fixture builds as before.
+BOOK_BUILD_KEY = pytest.StashKey[dict]()
+
+
+def pytest_collection_finish(session):
+    config = session.config
+    wanted = any(item.nodeid.startswith("tests/test_book.py::") for item in session.items)
+    if not wanted or config.option.collectonly or not (ROOT / "book" / "_vendor").is_dir():
+        return
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+    import threading
+
+    jupyter_book = shutil.which("jupyter-book", path=str(Path(sys.executable).parent)) or shutil.which("jupyter-book")
+    if jupyter_book is None:
+        return
+    out = Path(tempfile.mkdtemp(prefix="coursepkg-book-"))
+    state = {"out": out}
+    cmd = [jupyter_book, "build", str(ROOT), "--path-output", str(out), "-W", "--keep-going"]
+    env = {**os.environ, **{k: v for k, v in _DEFAULT_ENV.items() if v is not None}}
+    for key, value in _DEFAULT_ENV.items():
+        if value is None:
+            env.pop(key, None)
+
+    def run():
+        state["proc"] = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800, env=env)
+
+    state["thread"] = threading.Thread(target=run, name="book-build", daemon=True)
+    state["thread"].start()
+    config.stash[BOOK_BUILD_KEY] = state
+
+
+def early_book_build(config):
+    """The background build's (completed process, html folder), or None if none was started."""
+    state = config.stash.get(BOOK_BUILD_KEY, None)
+    if state is None:
+        return None
+    state["thread"].join()
+    return state["proc"], state["out"] / "_build" / "html"

@@ -81,8 +81,17 @@ def vendored():
 
 
 @pytest.fixture(scope="module")
-def build(tmp_path_factory, vendored, config):
-    """Build the whole book once; return (completed process, html folder)."""
+def build(request, tmp_path_factory, vendored, config):
+    """Build the whole book once; return (completed process, html folder).
+
+    The suite starts this build in the background when collection ends (conftest.py); the
+    fixture then only waits for it. Without vendored assets it builds here, with CDN assets.
+    """
+    from conftest import early_book_build
+
+    early = early_book_build(request.config) if vendored else None
+    if early is not None:
+        return early
     out = tmp_path_factory.mktemp("book")
     cmd = [_jupyter_book(), "build", str(ROOT), "--path-output", str(out), "-W", "--keep-going"]
     if not vendored:

@@ -107,3 +107,15 @@ def test_shell_glob_end_to_end_grades_every_student_under_their_name(tmp_path, c
     assert rows == [("José", "01_perceptrons.ipynb", "graded", "9"), ("José", "Untitled.ipynb", "skipped", ""),
                     ("ada", "01_perceptrons.ipynb", "graded", "9"), ("bob", "01_perceptrons.ipynb", "graded", "0")]
     assert sorted(p.name for p in (tmp_path / "g" / "feedback").iterdir()) == ["José.md", "ada.md", "bob.md"]
+
+
+def test_relative_paths_as_an_instructor_types_them(tmp_path, monkeypatch):
+    """`coursepkg grade submissions/ --out grades/` from the course folder: the sandbox gets absolute paths."""
+    (tmp_path / "submissions" / "ada").mkdir(parents=True)
+    (tmp_path / "submissions" / "ada" / "01_perceptrons.ipynb").write_bytes(SOLUTION.read_bytes())
+    monkeypatch.chdir(tmp_path)
+    assert main(["grade", "submissions/", "--out", "grades/", "--timeout", "30", "--quiet"]) == 0
+    with open(tmp_path / "grades" / "gradebook.csv", newline="") as f:
+        (row,) = csv.DictReader(f)
+    points = sum(e.points for e in all_exercises().values() if e.chapter == 1)
+    assert (row["student"], row["status"], float(row["total"])) == ("ada", "graded", points)

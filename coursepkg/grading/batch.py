@@ -183,7 +183,7 @@ def grade_batch(paths, out, chapter=None, options=GradeOptions(), jobs=1, checks
     Returns the list of records, one per notebook found (superseded and skipped ones included).
     Raises :class:`GradingInterrupted` after writing the gradebook if a signal stopped the batch.
     """
-    out = Path(out)
+    out = Path(out).absolute()  # the sandbox mounts folders by path: a relative one means nothing in there
     exercises, refs = _references(checks)
     _check_arguments(chapter, jobs, exercises)
     deadline = parse_deadline(deadline)
