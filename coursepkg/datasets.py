@@ -5,7 +5,7 @@ Each generator takes ``rng`` (a Generator, an int seed or None) and returns ``(X
 import numpy as np
 
 from ._validation import as_1d, as_float_array, as_rng, check_nonnegative, check_positive_int
-from .activations import _sigmoid
+from .activations import sigmoid
 
 __all__ = [
     'make_poll', 'make_xor', 'make_moons', 'bump_function', 'make_curve_1d', 'load_digits', 'make_mixture',
@@ -175,7 +175,7 @@ def make_logistic(n=100, theta=(1.5, -1.0), rng=None):
     rng = as_rng(rng)
     X = rng.normal(size=(n, theta.shape[0]))
     with np.errstate(over="ignore"):
-        y = (rng.random(n) < _sigmoid(X @ theta)).astype(float)
+        y = (rng.random(n) < sigmoid(X @ theta)).astype(float)
     return X, y
 
 
