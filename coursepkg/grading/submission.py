@@ -13,6 +13,7 @@ import json
 import os
 import stat
 import sys
+import threading
 import types
 
 __all__ = [
@@ -22,6 +23,16 @@ __all__ = [
 ]
 
 MAX_NOTEBOOK_BYTES = 128_000_000  # stored outputs are dropped after reading; 50 MB of them must still grade
+# ast.parse is not thread-safe in CPython 3.11 (gh-106905: "AST constructor recursion depth
+# mismatch" when two threads convert trees at once), and batch jobs are threads: parse one at a time.
+_AST_LOCK = threading.Lock()
+
+
+def _parse_source(source):
+    with _AST_LOCK:
+        return ast.parse(source)
+
+
 _RUN_BODY = ("time", "timeit", "capture", "prun")  # the cell magics the child runs the body of (child.Shell)
 
 
@@ -63,7 +74,8 @@ def python_source(source):
     from IPython.core.inputtransformer2 import TransformerManager
 
     try:
-        return TransformerManager().transform_cell(source)
+        with _AST_LOCK:  # IPython's transformers compile and parse too
+            return TransformerManager().transform_cell(source)
     except Exception:  # noqa: BLE001 - the cell stays as it is; running it reports the error
         return source
 
@@ -123,7 +135,7 @@ def is_self_check(source):
     (True, False)
     """
     try:
-        tree = ast.parse(source)
+        tree = _parse_source(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return bool(tree.body) and all(
@@ -145,7 +157,7 @@ def _parse(cells):
     trees = []
     for index, source in cells:
         try:
-            tree = ast.parse(source)
+            tree = _parse_source(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         trees.append(tree)
