@@ -23,49 +23,16 @@ from .._validation import (
     encode_labels,
     require_y,
 )
-from ._distances import _check_metric, _chunk_step, _chunks, _mahalanobis_factor
+from ._distances import WORKING_MEMORY, _check_metric, _mahalanobis_factor, pairwise_distances
+from ._search import kneighbors_chunked
 
 __all__ = ['kneighbors', 'KNeighborsClassifier', 'KNeighborsRegressor', 'median_nn_distance']
-
-
-def _smallest_k(D_pad, k, n, w):
-    """Indices of the k smallest of the first n entries of each row, sorted by (distance, index).
-
-    ``D_pad`` has G * w columns, its columns n and beyond hold +inf. A full partition of every
-    row is the slow step of brute-force k-NN, so we first bound the answer. Seen as G groups of
-    w columns, each row gives G group minima in one cheap pass: the k-th smallest of them stands
-    for k distinct entries, so it is >= the true k-th smallest, and every entry of the k nearest
-    (ties included) is <= it. Only groups whose minimum is <= that bound (about k of a row) can
-    hold such entries, so only they are searched; their candidates are sorted by (row, distance,
-    column) and the first k of each row are exact, with ties broken by the lower column index.
-    """
-    n_rows = D_pad.shape[0]
-    if 4 * k >= n:
-        return np.argsort(D_pad[:, :n], axis=1, kind="stable")[:, :k]
-    groups = D_pad.reshape(n_rows, -1, w)
-    group_min = groups.min(axis=2)
-    bound = np.partition(group_min, k - 1, axis=1)[:, k - 1]
-    rows, g = np.nonzero(group_min <= bound[:, None])
-    values = groups[rows, g]                                   # (candidate groups, w)
-    keep = values <= bound[rows][:, None]                      # +inf padding is never kept
-    cols = (g[:, None] * w + np.arange(w))[keep]
-    rows, values = np.broadcast_to(rows[:, None], keep.shape)[keep], values[keep]
-    order = np.lexsort((cols, values, rows))
-    rows, cols = rows[order], cols[order]
-    starts = np.searchsorted(rows, np.arange(n_rows))  # every row has >= k candidates
-    return cols[starts[:, None] + np.arange(k)]
-
-
-def _group_width(n, k):
-    """Columns per group for _smallest_k: at least 4k groups of at least one column."""
-    return -(-n // max(64, 8 * k))
 
 
 def kneighbors(X_query, X_train, k, metric="euclidean", VI=None, working_memory=None):
     """Distances and indices of the k nearest training points of each query, nearest first.
 
-    Ties in distance are broken by the lower training index (euclidean neighbours are ranked by
-    the squared distance, which has the same order). Returns ``(dist, ind)``, both of
+    Ties in distance are broken by the lower training index. Returns ``(dist, ind)``, both of
     shape (m, k). Memory is bounded by ``working_memory`` as in :func:`pairwise_distances`.
 
     Examples
@@ -80,24 +47,14 @@ def kneighbors(X_query, X_train, k, metric="euclidean", VI=None, working_memory=
     _check_metric(metric)
     if k > X_train.shape[0]:
         raise ValueError(f"k must be <= the number of training points, {X_train.shape[0]}; got {k}")
-    ind = np.empty((X_query.shape[0], k), dtype=np.intp)
-    dist = np.empty((X_query.shape[0], k))
-    squared = metric == "euclidean"  # rank ||b||^2 - 2 a^T b: no pass over the block for ||a||^2 or sqrt
-    n = X_train.shape[0]
-    w = _group_width(n, k)
-    chunk_rows = min(_chunk_step(*X_train.shape, metric, working_memory), X_query.shape[0])
-    buffer = np.full((chunk_rows, -(-n // w) * w), np.inf)  # one buffer for every chunk, +inf padded
-    chunks = _chunks(X_query, X_train, metric, VI, working_memory, squared,
-                     out=lambda start, stop: buffer[:stop - start, :n])
-    for start, D, s, rows in chunks:
-        idx = _smallest_k(buffer[:len(D)], k, n, w)
-        ind[start:start + len(D)] = idx
-        d = np.take_along_axis(D, idx, axis=1)
-        if squared:
-            d = np.sqrt(np.maximum(d + np.einsum("ij,ij->i", rows, rows)[:, None], 0.0))
-        with np.errstate(over="ignore"):
-            dist[start:start + len(D)] = d * s
-    return dist, ind
+    budget = WORKING_MEMORY if working_memory is None else working_memory
+    if X_query.shape[0] * X_train.shape[0] * 8 > budget:
+        # Too many distances to hold at once: _search computes the same neighbours chunk by chunk,
+        # with a partial selection instead of a full sort (tests check that the two agree).
+        return kneighbors_chunked(X_query, X_train, k, metric, VI, working_memory)
+    D = pairwise_distances(X_query, X_train, metric, VI)      # every distance, shape (m, n)
+    ind = np.argsort(D, axis=1, kind="stable")[:, :k]          # stable: ties keep the lower index
+    return np.take_along_axis(D, ind, axis=1), ind
 
 
 def _weights(dist, weights):
