@@ -205,10 +205,15 @@ def build_parser():
     p.add_argument("submissions", nargs="*", help="notebooks or folders of notebooks")
     p.add_argument("--out", help="output folder: gradebook.csv, feedback/, results/, records/")
     p.add_argument("--chapter", type=int, help="grade this chapter's exercises (default: guessed per notebook)")
-    p.add_argument("--timeout", type=float, default=120.0,
-                   help="CPU seconds per notebook (default 120; a wall-clock ceiling of 3x stops sleeping notebooks)")
-    p.add_argument("--call-timeout", type=float, default=10.0, help="CPU seconds per call of a student function (default 10)")
-    p.add_argument("--memory", type=int, default=2048, help="address-space limit per notebook, MB (default 2048)")
+    from .grading import GradeOptions  # the defaults live with the options they configure
+
+    p.add_argument("--timeout", type=float, default=GradeOptions.timeout,
+                   help=f"CPU seconds per notebook (default {GradeOptions.timeout:g}; a wall-clock ceiling of 3x "
+                        "stops sleeping notebooks)")
+    p.add_argument("--call-timeout", type=float, default=GradeOptions.call_timeout,
+                   help=f"CPU seconds per call of a student function (default {GradeOptions.call_timeout:g})")
+    p.add_argument("--memory", type=int, default=GradeOptions.memory_mb,
+                   help=f"address-space limit per notebook, MB (default {GradeOptions.memory_mb})")
     p.add_argument("--jobs", type=int, default=1, help="notebooks graded in parallel (default 1)")
     p.add_argument("--checks", help="folder of private checks: *.py files defining EXERCISES")
     p.add_argument("--resume", action="store_true", help="reuse records of unchanged notebooks in --out")

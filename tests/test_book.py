@@ -334,10 +334,7 @@ def test_every_page_renders_in_a_real_browser(build, pages, visits):
 # Display equations in chapter notebooks known to be wider than the desktop column (they scroll
 # inside their box): two or three formulas on one line. Each is allowed until its notebook splits
 # it over lines (an aligned environment); then delete its line here. (page, start of its text)
-KNOWN_WIDE_MATH = {
-    ("book/05_kernels/03_kernel_svm.html", "L(α,b)=1n∑i=1nmax"),
-    ("book/05_kernels/03_kernel_svm.html", "dist(x,boundary)=|f(x)|‖w‖"),
-}
+KNOWN_WIDE_MATH = set()
 
 
 def _known_wide(name, problem):
