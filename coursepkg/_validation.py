@@ -16,6 +16,8 @@ __all__ = [
     "check_labels_pm1",
     "binary_classes",
     "encode_labels",
+    "encode_binary_labels",
+    "BinaryClassifierMixin",
     "check_consistent_length",
     "check_positive_int",
     "check_nonnegative",
@@ -156,6 +158,28 @@ def encode_labels(y, n, min_classes=2, name="y"):
                          f"class{'' if len(classes) == 1 else 'es'}")
     return classes, y_idx.reshape(-1)
 
+
+
+def encode_binary_labels(estimator, y, n):
+    """``classes_`` (the two labels, sorted) and y as -1/+1 (the first class is -1), for a binary estimator."""
+    classes, y_idx = encode_labels(y, n)
+    if len(classes) != 2:
+        name = type(estimator).__name__
+        raise ValueError(f"Only binary classification is supported: y must hold exactly 2 classes for {name}; "
+                         f"got {len(classes)}: use OneVsRestClassifier({name}()) for more")
+    return classes, 2 * y_idx - 1
+
+
+class BinaryClassifierMixin:
+    """scikit-learn's tags for a classifier of exactly two classes (its checks then use two)."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
+
+    def _more_tags(self):  # the same for scikit-learn < 1.6
+        return {"binary_only": True}
 
 def binary_classes(y):
     """The label pair a binary estimator reports as ``classes_``: [0, 1] if y uses 0, else [-1, 1].

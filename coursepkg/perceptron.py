@@ -11,6 +11,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ._scaling import safe_matmul
 from ._validation import (
+    BinaryClassifierMixin,
     _validate_X,
     as_1d,
     as_2d,
@@ -22,7 +23,7 @@ from ._validation import (
     check_labels_pm1,
     check_positive,
     check_real,
-    encode_labels,
+    encode_binary_labels,
     require_y,
 )
 
@@ -162,7 +163,7 @@ def mistake_bound(X, y, w, b):
         return float((R / gamma) ** 2)  # +inf when the bound exceeds 1.8e308
 
 
-class Perceptron(ClassifierMixin, BaseEstimator):
+class Perceptron(BinaryClassifierMixin, ClassifierMixin, BaseEstimator):
     """Rosenblatt's perceptron, trained with the perceptron learning rule.
 
     Parameters
@@ -206,23 +207,10 @@ class Perceptron(ClassifierMixin, BaseEstimator):
         self.shuffle = shuffle
         self.random_state = random_state
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False  # a binary classifier: scikit-learn's checks use two classes
-        return tags
-
-    def _more_tags(self):  # the same for scikit-learn < 1.6
-        return {"binary_only": True}
-
     def fit(self, X, y):
         require_y(self, y)
         X = _validate_X(self, X, reset=True)
-        self.classes_, y_idx = encode_labels(y, X.shape[0])
-        if len(self.classes_) != 2:
-            raise ValueError(f"Only binary classification is supported: y must hold exactly 2 classes for Perceptron; "
-                             f"got "
-                             f"{len(self.classes_)}: use OneVsRestClassifier(Perceptron()) for more")
-        y_pm = 2 * y_idx - 1
+        self.classes_, y_pm = encode_binary_labels(self, y, X.shape[0])
         max_iter = check_integer(self.max_iter, "max_iter", low=1)
         lr = check_positive(self.lr, "lr")
         shuffle = check_bool(self.shuffle, "shuffle")

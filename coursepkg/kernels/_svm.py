@@ -11,6 +11,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 
 from .._validation import (
+    BinaryClassifierMixin,
     _validate_X,
     as_1d,
     as_2d,
@@ -20,7 +21,7 @@ from .._validation import (
     check_nonnegative,
     check_positive,
     check_real,
-    encode_labels,
+    encode_binary_labels,
     require_y,
 )
 from ._functions import _check_sigma, _rbf
@@ -123,7 +124,7 @@ def _svm_loss(alpha, b, K, y, lam):
     return float(np.maximum(0.0, 1.0 - y * (b + Ka)).mean() + lam * alpha @ Ka)
 
 
-class KernelSVM(ClassifierMixin, BaseEstimator):
+class KernelSVM(BinaryClassifierMixin, ClassifierMixin, BaseEstimator):
     """Kernel SVM with an RBF kernel, trained by full-batch sub-gradient descent on the hinge loss.
 
     Parameters
@@ -178,23 +179,11 @@ class KernelSVM(ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.tol = tol
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False  # a binary classifier: scikit-learn's checks use two classes
-        return tags
-
-    def _more_tags(self):  # the same for scikit-learn < 1.6
-        return {"binary_only": True}
-
     def fit(self, X, y):
         require_y(self, y)
         X = _validate_X(self, X, reset=True)
-        self.classes_, y_idx = encode_labels(y, X.shape[0])
-        if len(self.classes_) != 2:
-            raise ValueError(f"Only binary classification is supported: y must hold exactly 2 classes for KernelSVM; "
-                             f"got "
-                             f"{len(self.classes_)}: use OneVsRestClassifier(KernelSVM()) for more")
-        y_pm = 2.0 * y_idx - 1.0
+        self.classes_, y_pm = encode_binary_labels(self, y, X.shape[0])
+        y_pm = y_pm.astype(float)
         sigma = _check_sigma(self.sigma)
         lam = check_nonnegative(self.lam, "lam")
         lr = check_positive(self.lr, "lr")
