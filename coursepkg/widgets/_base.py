@@ -48,21 +48,21 @@ class Explorer(widgets.VBox):
 
     def redraw(self):
         """Draw the figure for the current values into :attr:`output`, replacing the last one."""
+        import base64
         import io
 
         import matplotlib.pyplot as plt
-        from IPython.display import Image, display
 
-        with self.output:
-            self.output.clear_output(wait=True)  # wait: no flicker, the old image stays until the new one
-            with style_context(self.style), pyplot_figures():
-                fig = self.draw(**self.values)
-                png = io.BytesIO()
-                fig.savefig(png, format="png")
-            plt.close(fig)  # shown once, here; the inline backend must not show it again after the cell
-            # A PNG, not the Figure: the image reaches the Output whatever the backend (Agg under
-            # the tests, inline in Jupyter), so the saved widget state always holds it.
-            display(Image(data=png.getvalue(), format="png"))
+        with style_context(self.style), pyplot_figures():
+            fig = self.draw(**self.values)
+            png = io.BytesIO()
+            fig.savefig(png, format="png")
+        plt.close(fig)  # shown once, here; the inline backend must not show it again after the cell
+        # The Output's ``outputs`` are set from the kernel side, in one assignment: the new image
+        # replaces the old without flicker, whatever the backend, with or without a front end
+        # capturing messages, and the saved widget state holds it (what the static book shows).
+        data = {"image/png": base64.b64encode(png.getvalue()).decode("ascii"), "text/plain": "<Figure>"}
+        self.output.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
 
 
 def slider_row(cls, names, values, **common):
