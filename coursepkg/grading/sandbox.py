@@ -116,7 +116,10 @@ def bwrap_command(workdir, env, hidden=()):
         raise SandboxUnavailable(INSTALL_HINT)
     args = [bwrap, "--unshare-user", "--uid", "65534", "--gid", "65534", "--unshare-pid", "--unshare-net",
             "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "grading",
-            "--die-with-parent", "--new-session", "--clearenv"]
+            "--die-with-parent", "--new-session", "--clearenv",
+            # the private /tmp first: Python, the venv or the course may live under /tmp on the host,
+            # and the read-only binds below must land on top of it, not be hidden by it
+            "--size", str(256 * 2**20), "--tmpfs", "/tmp"]
     for top in ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32"):
         path = Path("/") / top
         if path.is_symlink():
@@ -128,7 +131,7 @@ def bwrap_command(workdir, env, hidden=()):
     python, kept = _python_mounts()
     args += python + _mask_args(kept, hidden)
     work = ["--bind", str(workdir), INSIDE] if workdir is not None else ["--tmpfs", INSIDE]  # None: the probe
-    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(256 * 2**20), "--tmpfs", "/tmp", *work, "--chdir", INSIDE]
+    args += ["--proc", "/proc", "--dev", "/dev", *work, "--chdir", INSIDE]
     for key, value in env.items():
         args += ["--setenv", key, value]
     return args + ["--"]
