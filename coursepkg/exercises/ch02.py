@@ -6,9 +6,8 @@ the package's backprop, so a student's answer is checked against an independent 
 import numpy as np
 
 from ..autodiff import ln, sin, trace
-from ..mlp import loss_value
 from ..gradcheck import numerical_gradient
-from ..mlp import init_params
+from ..mlp import init_params, loss_value
 from .judges import Choice, Numeric, Property
 from .spec import Case, Derivation, Exercise, compare, describe, question
 

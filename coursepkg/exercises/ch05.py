@@ -2,8 +2,7 @@
 import numpy as np
 
 from ..datasets import make_curve_1d, make_moons
-from ..kernels import kernel_svm_step
-from ..kernels import KernelRidge, rbf_kernel
+from ..kernels import KernelRidge, kernel_svm_step, rbf_kernel
 from .judges import Choice, Numeric, Property
 from .spec import Case, Derivation, Exercise, compare, describe, question
 

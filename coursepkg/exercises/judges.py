@@ -13,19 +13,23 @@ without ever printing the answer. Three kinds:
 Judges run in the grader's own process on the student's answer as data, so a submission cannot
 change a verdict. Their ``repr`` is deterministic: the grader fingerprints it to reuse records.
 """
+from abc import ABC, abstractmethod
+
 import numpy as np
 
 __all__ = ["Judge", "Choice", "Numeric", "Property"]
 
 
-class Judge:
+class Judge(ABC):
     """Base class: ``judge(got, where)`` -> None or a problem; ``describe()`` -> what is expected, in words."""
 
+    @abstractmethod
     def judge(self, got, where="output"):
-        raise NotImplementedError
+        """None if ``got`` is right, else the problem in words (naming ``where``)."""
 
+    @abstractmethod
     def describe(self):
-        raise NotImplementedError
+        """What is expected, in words, without giving the answer away."""
 
     def __repr__(self):
         return f"{type(self).__name__}({self.describe()})"

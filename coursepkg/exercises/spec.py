@@ -10,8 +10,8 @@ tasks checked by properties (the loss decreases, held-out accuracy above a bar) 
 whose answer must not be shown. Both paths go through :func:`compare`, so the notebook and the
 grader always agree.
 """
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
