@@ -264,7 +264,12 @@ def test_batch_policies_private_checks_resume_and_formats(tmp_path):
     assert "got:      'CLEAN'" in dave and "LEAKED" not in dave
     assert "LEAKED" in (out / "records" / "dave.json").read_text()  # the detector works: the hidden call saw its inputs
     erin = (out / "feedback" / "erin.md").read_text() + (out / "results" / "erin" / "results.json").read_text()
-    assert "got:      '[]'" in erin and "hidden inputs never arrived (the notebook read or closed stdin)" in erin
+    # a thread blocked on stdin races the child for the hidden inputs: either side may win the pipe's data,
+    # and both outcomes are safe (the public answer was kept before anything was sent, and a hidden answer is
+    # only ever reported as passed or failed)
+    assert "got:      '[]'" in erin and "7, 1, 3" not in erin and "10, 20, 30, 40" not in erin
+    assert ("hidden inputs never arrived (the notebook read or closed stdin)" in erin
+            or "0/2 hidden cases passed; hidden case 1 failed" in erin)
 
     # resume: unchanged notebooks reuse their records, with the current deadline; outputs are rewritten from them
     record_file = out / "records" / "bob.json"
