@@ -100,6 +100,7 @@ def _check_env(args):
 
 def _grade(args):
     from .grading import GradeOptions, GradingInterrupted, SandboxUnavailable, grade_batch, grade_gradescope
+    from .grading.records import NOT_RUN
 
     for name, value in (("--timeout", args.timeout), ("--call-timeout", args.call_timeout), ("--memory", args.memory)):
         if not value > 0:  # also refuses nan
@@ -114,7 +115,7 @@ def _grade(args):
     try:
         if args.gradescope:
             record = grade_gradescope(args.autograder_root, chapter=args.chapter, options=options, checks=args.checks)
-            print(f"{record['status']}: {record['score']:g}/{record['max_score']:g}")
+            print(f"{record.status}: {record.score:g}/{record.max_score:g}")
             return 0
         if not args.submissions or not args.out:
             raise ValueError("give SUBMISSIONS... and --out DIR (or --gradescope)")
@@ -124,15 +125,15 @@ def _grade(args):
         print(f"coursepkg: error: {exc}", file=sys.stderr)
         return 2
     except GradingInterrupted as exc:
-        done = sum(r["status"] not in ("not graded", "superseded", "skipped") for r in exc.records)
+        done = sum(r.counted for r in exc.records)
         print(f"coursepkg: {exc}: {done} graded, gradebook: {args.out}/gradebook.csv", file=sys.stderr)
         return 128 + exc.signum
-    graded = [r for r in records if r["status"] not in ("superseded", "skipped")]
-    bad = sum(r["status"] != "graded" for r in graded)
-    listed = [r for r in records if r["status"] in ("superseded", "skipped")]
+    graded = [r for r in records if r.status not in NOT_RUN]
+    bad = sum(r.status != "graded" for r in graded)
+    listed = [r for r in records if r.status in NOT_RUN]
     print(f"graded {len(graded)} submission(s) ({bad} not gradable in full); gradebook: {args.out}/gradebook.csv")
     for r in listed:
-        print(f"  {r['status']}: {r['student']}: {r['submission']} ({r['reason']})")
+        print(f"  {r.status}: {r.student}: {r.submission} ({r.reason})")
     return 0
 
 

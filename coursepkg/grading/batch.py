@@ -24,12 +24,14 @@ import signal
 import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from .. import __version__
 from ..exercises import all_exercises
 from .grader import GradeOptions, grade_notebook, references_for
+from .records import NOT_RUN, GradeRecord
 from .identity import file_names, find_submissions, notebooks_in, resolve_students
 from .report import feedback_markdown, gradescope_results, write_gradebook, write_json
 from .sandbox import allow_children, check_sandbox, kill_all_children, kill_leftovers, work_marker
@@ -122,9 +124,18 @@ def _defined_counter(exercises, chapter):
     return defined
 
 
-def _listed(student, entry, status, reason, sandbox):
-    return {"student": student, "submission": str(entry.path), "status": status, "reason": reason, "score": 0.0,
-            "max_score": 0.0, "exercises": [], "flags": [], "sandbox": sandbox}
+def _reusable(record_path, notebook, fingerprint, sandbox):
+    """The record saved by an earlier run if it is intact and the notebook, checks and limits are unchanged.
+
+    Anything else (no file, damaged or foreign JSON, another notebook or fingerprint) gives None:
+    the notebook is graded again rather than the file trusted.
+    """
+    try:
+        old = GradeRecord.from_dict(json.loads(record_path.read_text(encoding="utf-8")))
+        digest = hashlib.sha256(read_bytes_checked(notebook)).hexdigest()
+    except (OSError, ValueError, RecursionError, SubmissionError):
+        return None
+    return old if (old.sha256, old.fingerprint, old.sandbox) == (digest, fingerprint, sandbox) else None
 
 
 def _late(path, deadline):
@@ -180,7 +191,7 @@ def grade_batch(paths, out, chapter=None, options=GradeOptions(), jobs=1, checks
                 deadline=None, progress=True):
     """Grade every notebook in ``paths``; write gradebook, feedback and results.json under ``out``.
 
-    Returns the list of records, one per notebook found (superseded and skipped ones included).
+    Returns the list of :class:`.GradeRecord`, one per notebook found (superseded and skipped ones included).
     Raises :class:`GradingInterrupted` after writing the gradebook if a signal stopped the batch.
     """
     out = Path(out).absolute()  # the sandbox mounts folders by path: a relative one means nothing in there
@@ -189,7 +200,7 @@ def grade_batch(paths, out, chapter=None, options=GradeOptions(), jobs=1, checks
     deadline = parse_deadline(deadline)
     if options.sandbox:
         check_sandbox()
-    sandbox = "bubblewrap" if options.sandbox else "none (--no-sandbox)"
+    sandbox = _sandbox_text(options)
     entries = find_submissions(paths)
     fingerprint = _fingerprint(refs, options, chapter)
     chosen = resolve_students(entries, _defined_counter(exercises, chapter))
@@ -199,7 +210,7 @@ def grade_batch(paths, out, chapter=None, options=GradeOptions(), jobs=1, checks
     records = {}
     for student, (entry, others) in chosen.items():
         for other, status, reason in others:
-            records[str(other.path)] = _listed(student, other, status, reason, sandbox)
+            records[str(other.path)] = GradeRecord.ungraded(student, other.path, status, reason, sandbox)
 
     stop = _Stop()
 
@@ -208,29 +219,18 @@ def grade_batch(paths, out, chapter=None, options=GradeOptions(), jobs=1, checks
             return None
         name = names[student]
         record_path = out / "records" / f"{name}.json"
-        record = None
-        if resume and record_path.is_file():
-            try:
-                old = json.loads(record_path.read_text(encoding="utf-8"))
-                digest = hashlib.sha256(read_bytes_checked(entry.path)).hexdigest()
-                if old.get("sha256") == digest and old.get("fingerprint") == fingerprint and old.get("sandbox") == sandbox:
-                    record = old
-            except (OSError, ValueError, RecursionError):
-                pass
+        record = _reusable(record_path, entry.path, fingerprint, sandbox) if resume else None
         if record is None:
             try:
                 record = grade_notebook(entry.path, refs, chapter=chapter, options=options, hidden=hidden,
                                         workdir=Path(tempfile.mkdtemp(dir=work)) / "w", group=work_marker(work))
             except Exception as exc:  # noqa: BLE001 - a grader bug on one notebook must not stop the batch
-                record = {"submission": str(entry.path), "status": "error", "score": 0.0, "max_score": 0.0,
-                          "reason": f"grader error: {type(exc).__name__}: {str(exc)[:300]}", "exercises": [],
-                          "flags": [], "sha256": "", "sandbox": sandbox}
-            if record["status"] == "stopped":
-                record.update(student=student)
-                return record
-        record.update(student=student, submission=str(entry.path), fingerprint=fingerprint,
-                      late=_late(entry.path, deadline))
-        write_json(record_path, record)
+                record = GradeRecord.error(student, entry.path, exc, sandbox)
+            if record.status == "stopped":
+                return replace(record, student=student)
+        record = replace(record, student=student, submission=str(entry.path), fingerprint=fingerprint,
+                         late=_late(entry.path, deadline))
+        write_json(record_path, record.to_dict())
         _write_outputs(out, record, name)
         return record
 
@@ -244,21 +244,25 @@ def grade_batch(paths, out, chapter=None, options=GradeOptions(), jobs=1, checks
         for future in as_completed(futures):
             student, entry = futures[future]
             record = future.result()
-            if record is None or record["status"] == "stopped":
-                record = _listed(student, entry, "not graded", "the batch was stopped before this notebook was graded; "
-                                 "run again with --resume", sandbox)
+            if record is None or record.status == "stopped":
+                record = GradeRecord.ungraded(student, entry.path, "not graded", "the batch was stopped before this "
+                                              "notebook was graded; run again with --resume", sandbox)
             records[str(entry.path)] = record
             if bar is not None:
                 bar.update(1)
     if bar is not None:
         bar.close()
     shutil.rmtree(work, ignore_errors=True)
-    ordered = sorted(records.values(), key=lambda r: (r["student"], r["status"] in ("superseded", "skipped"), r["submission"]))
-    ids = sorted({row["id"] for r in ordered for row in r.get("exercises", [])}, key=_id_key)
+    ordered = sorted(records.values(), key=lambda r: (r.student, r.status in NOT_RUN, r.submission))
+    ids = sorted({row.id for r in ordered for row in r.exercises}, key=_id_key)
     write_gradebook(out / "gradebook.csv", ordered, ids)
     if stop.signum is not None:
         raise GradingInterrupted(stop.signum, ordered)
     return ordered
+
+
+def _sandbox_text(options):
+    return "bubblewrap" if options.sandbox else "none (--no-sandbox)"
 
 
 def _id_key(exercise_id):
@@ -273,13 +277,15 @@ def _gradescope_record(root, chapter, options, checks):
     allow_children()
     entries = notebooks_in(root / "submission")
     if not entries:
-        return {"status": "unreadable", "reason": "no .ipynb file in the submission", "submission": str(root / "submission")}
+        return GradeRecord.ungraded("submission", root / "submission", "unreadable", "no .ipynb file in the submission",
+                                    _sandbox_text(options))
     for e in entries:  # everything uploaded is this one student's
         e.student, e.origin = "submission", ("", None)
     entry, _ = resolve_students(entries, _defined_counter(exercises, chapter))["submission"]
     with tempfile.TemporaryDirectory(prefix="coursepkg-grade-") as work:
-        return grade_notebook(entry.path, refs, chapter=chapter, options=options, workdir=Path(work) / "w",
-                              hidden=[root / "results"] + ([Path(checks)] if checks else []))
+        record = grade_notebook(entry.path, refs, chapter=chapter, options=options, workdir=Path(work) / "w",
+                                hidden=[root / "results"] + ([Path(checks)] if checks else []))
+    return replace(record, student="submission")
 
 
 def grade_gradescope(root="/autograder", chapter=None, options=GradeOptions(), checks=None):
@@ -295,9 +301,6 @@ def grade_gradescope(root="/autograder", chapter=None, options=GradeOptions(), c
     try:
         record = _gradescope_record(root, chapter, options, checks)
     except Exception as exc:  # noqa: BLE001 - results.json must be written whatever happens
-        record = {"status": "error", "reason": f"grader error: {type(exc).__name__}: {str(exc)[:300]}"}
-    base = {"student": "submission", "submission": str(root / "submission"), "score": 0.0, "max_score": 0.0,
-            "exercises": [], "flags": [], "sandbox": "bubblewrap" if options.sandbox else "none (--no-sandbox)"}
-    record = {**base, **record, "student": "submission"}
+        record = GradeRecord.error("submission", root / "submission", exc, _sandbox_text(options))
     write_json(root / "results" / "results.json", gradescope_results(record))
     return record

@@ -16,11 +16,12 @@ Scoring policy (also in the README):
 """
 import copy
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..exercises.spec import compare, describe
 from . import protocol
+from .records import CellError, ExerciseResult, Failure, GradeRecord
 from .sandbox import run_child
 from .submission import SubmissionError, code_cells, guess_chapter, integrity_flags, is_self_check, read_bytes_checked
 
@@ -89,12 +90,9 @@ def _call_text(exercise, case):
     return call_text(exercise, case)
 
 
-def _score_cases(ref, answer):
-    """(n_passed, first_failure) for an answer with status "called"."""
+def _score_cases(ref, outcomes):
+    """(n_passed, first :class:`.Failure` or None) for the case outcomes of an answer with status "called"."""
     exercise = ref.exercise
-    outcomes = answer.get("cases") if isinstance(answer, dict) else None
-    if not isinstance(outcomes, list):
-        return 0, {"problem": "the answer file is malformed"}
     n_passed, first = 0, None
     for k, (case, expected) in enumerate(zip(exercise.cases, ref.expected)):
         outcome = outcomes[k] if k < len(outcomes) and isinstance(outcomes[k], dict) else {"status": "error", "error": "not run (an earlier case timed out)"}
@@ -122,43 +120,48 @@ def _score_cases(ref, answer):
         if problem is None:
             n_passed += 1
         elif first is None:
-            first = {"case": k, "call": _call_text(exercise, case), "expected": describe(expected),
-                     "got": None if got is None else describe(got), "problem": problem}
+            first = Failure(case=k, call=_call_text(exercise, case), expected=describe(expected),
+                            got=None if got is None else describe(got), problem=problem)
     return n_passed, first
 
 
 def _missing_reason(name, cell_errors):
     reason = f"function {name} is not defined in the notebook"
     if cell_errors:
-        first = cell_errors[0]
-        reason += f" (cell {first.get('cell')} raised {first.get('error')})"
+        reason += f" (cell {cell_errors[0].cell} raised {cell_errors[0].error})"
     return reason
 
 
-def _grade_exercise(ref, answer, child, cell_errors):
+def _grade_exercise(ref, answer, problem, cell_errors):
+    """The :class:`.ExerciseResult` of one exercise from the child's ``answer`` (None: none came back, ``problem`` says why)."""
     exercise = ref.exercise
-    # kind: how the row was graded ("function": by calling the student's function); the gradebook's
-    # columns are computed from the rows, so rows of other kinds (e.g. hand-graded) merge in as they are
-    row = {"id": exercise.id, "kind": "function", "name": exercise.name, "title": exercise.title, "points": float(exercise.points),
-           "n_cases": len(exercise.cases), "n_passed": 0, "score": 0.0, "private": ref.private,
-           "hint": exercise.hint, "failure": None}
     status = answer.get("status") if isinstance(answer, dict) else None
+
+    def row(status, reason, n_passed=0, failure=None):
+        return ExerciseResult.of(exercise, ref.private, status, reason, n_passed, failure)
+
     if answer is None:
-        row.update(status="not graded", reason=child.problem or "no answer came back")
-    elif status == "missing":
-        row.update(status="missing", reason=_missing_reason(exercise.name, cell_errors))
-    elif status == "not callable":
-        row.update(status="missing", reason=f"{exercise.name} is a {answer.get('type')}, not a function")
-    elif status == "not implemented":
-        row.update(status="not implemented", reason="not implemented (the function still raises NotImplementedError)")
-    elif status == "called":
-        n_passed, first = _score_cases(ref, answer)
-        row.update(n_passed=n_passed, score=float(exercise.points) * n_passed / max(1, len(exercise.cases)),
-                   failure=first, status="passed" if first is None else "failed",
-                   reason="" if first is None else f"{n_passed}/{len(exercise.cases)} cases passed; first failure: {first['problem']}")
-    else:
-        row.update(status="error", reason=str(answer.get("error", "malformed answer"))[:400])
-    return row
+        return row("not graded", problem or "no answer came back")
+    if status == "missing":
+        return row("missing", _missing_reason(exercise.name, cell_errors))
+    if status == "not callable":
+        return row("missing", f"{exercise.name} is a {answer.get('type')}, not a function")
+    if status == "not implemented":
+        return row("not implemented", "not implemented (the function still raises NotImplementedError)")
+    if status == "called" and isinstance(answer.get("cases"), list):
+        n_passed, first = _score_cases(ref, answer["cases"])
+        if first is None:
+            return row("passed", "", n_passed)
+        return row("failed", f"{n_passed}/{len(exercise.cases)} cases passed; first failure: {first.problem}", n_passed, first)
+    if status == "called":  # only a tampered answer file: the child always writes a list
+        return row("error", "the answer file is malformed")
+    return row("error", str(answer.get("error", "malformed answer"))[:400])
+
+
+def _cell_errors(raw):
+    """The child's cell errors as :class:`.CellError` (entries of another shape, possible only if tampered with, are dropped)."""
+    return [CellError(e["cell"], e["error"]) for e in raw if isinstance(e, dict) and set(e) == {"cell", "error"}
+            and isinstance(e["cell"], int) and not isinstance(e["cell"], bool) and isinstance(e["error"], str)]
 
 
 def grade_notebook(path, refs, chapter=None, options=GradeOptions(), workdir=None, hidden=(), group=""):
@@ -167,34 +170,31 @@ def grade_notebook(path, refs, chapter=None, options=GradeOptions(), workdir=Non
     ``workdir``: a folder that does not exist yet, the child's only writable place (default: a new
     temporary one); ``hidden``: paths the sandbox must not show even if they lie in a folder it mounts;
     ``group``: a tag for the child's processes (:func:`.sandbox.work_marker`).
-    Returns a record (a dict of plain data): status, score, max_score, one row per exercise,
-    integrity flags, the reason for any 0, the child's captured output. Never raises for a bad
-    submission.
+    Returns a :class:`.GradeRecord`: status, score, max_score, one :class:`.ExerciseResult` per
+    exercise, integrity flags, the reason for any 0, the child's captured output (``student`` is
+    left empty: the batch fills it in). Never raises for a bad submission.
     """
     path = Path(path)
-    record = {"submission": str(path), "status": "graded", "reason": "", "flags": [], "output": "",
-              "output_bytes": 0, "seconds": 0.0, "chapter": chapter, "exercises": [], "score": 0.0, "max_score": 0.0,
-              "sha256": "", "sandbox": "bubblewrap" if options.sandbox else "none (--no-sandbox)"}
+    record = GradeRecord(submission=str(path), status="graded", chapter=chapter,
+                         sandbox="bubblewrap" if options.sandbox else "none (--no-sandbox)")
     exercises = [r.exercise for r in refs.values()]
     try:
         data = read_bytes_checked(path)
-        record["sha256"] = hashlib.sha256(data).hexdigest()
+        record = replace(record, sha256=hashlib.sha256(data).hexdigest())
         cells = code_cells(data)
         del data
     except SubmissionError as exc:
-        cells, record["status"], record["reason"] = None, "unreadable", str(exc)
+        cells, record = None, replace(record, status="unreadable", reason=str(exc))
     if cells is not None and chapter is None:
         chapter = guess_chapter(cells, exercises)
-        record["chapter"] = chapter
-    chosen = [r for r in refs.values() if chapter is None or r.exercise.chapter == chapter] if chapter is not None else []
-    record["max_score"] = float(sum(r.exercise.points for r in chosen))
+        record = replace(record, chapter=chapter)
+    chosen = [r for r in refs.values() if r.exercise.chapter == chapter] if chapter is not None else []
+    record = replace(record, max_score=float(sum(r.exercise.points for r in chosen)))
     if cells is None:
-        record["exercises"] = [_grade_exercise(r, None, _NoChild(record["reason"]), []) for r in chosen]
-        return record
+        return replace(record, exercises=[_grade_exercise(r, None, record.reason, []) for r in chosen])
     if chapter is None:
-        record.update(status="unreadable", reason="no exercise function found in the notebook; pass --chapter")
-        return record
-    record["flags"] = integrity_flags(cells, [r.exercise for r in chosen])
+        return replace(record, status="unreadable", reason="no exercise function found in the notebook; pass --chapter")
+    flags = integrity_flags(cells, [r.exercise for r in chosen])
     jobs = [{"name": r.exercise.name, "private": r.private,
              "cases": [{"args": c.args, "kwargs": dict(c.kwargs)} for c in r.exercise.cases]} for r in chosen]
     if workdir is None:
@@ -206,17 +206,12 @@ def grade_notebook(path, refs, chapter=None, options=GradeOptions(), workdir=Non
                       wall_timeout=options.wall_timeout, sandbox=options.sandbox, hidden=hidden, group=group)
     if workdir.parent.name.startswith("coursepkg-grade-"):
         workdir.parent.rmdir()
-    record.update(output=child.output, output_bytes=child.output_bytes, seconds=round(child.seconds, 2))
-    cell_errors = [e for e in child.cell_errors if isinstance(e, dict)]
-    record["cell_errors"] = cell_errors
-    record["exercises"] = [_grade_exercise(r, a, child, cell_errors) for r, a in zip(chosen, child.answers)]
-    record["score"] = float(sum(row["score"] for row in record["exercises"]))
+    cell_errors = _cell_errors(child.cell_errors)
+    rows = [_grade_exercise(r, a, child.problem, cell_errors) for r, a in zip(chosen, child.answers)]
+    record = replace(record, flags=flags, output=child.output, output_bytes=child.output_bytes,
+                     seconds=round(child.seconds, 2), exercises=rows, score=float(sum(row.score for row in rows)),
+                     cell_errors=cell_errors)
     if child.status != "finished":
         status = {"timeout": "timeout", "stopped": "stopped"}.get(child.status, "crashed")
-        record.update(status=status, reason=child.problem)
+        record = replace(record, status=status, reason=child.problem)
     return record
-
-
-class _NoChild:
-    def __init__(self, problem):
-        self.problem = problem
