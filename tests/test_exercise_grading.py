@@ -45,25 +45,25 @@ def graded(tmp_path_factory):
     (root / "mutant05" / "05_kernels.ipynb").write_text(json.dumps(mutant))
     out = tmp_path_factory.mktemp("out")
     records = grade_batch([root], out, options=OPTIONS, jobs=2, progress=False)
-    return out, {r["student"]: r for r in records}
+    return out, {r.student: r for r in records}
 
 
 def test_solutions_get_full_marks_and_untouched_notebooks_zero(graded):
     out, records = graded
     for chapter in range(1, 8):
         solved, untouched = records[f"solved{chapter:02d}"], records[f"untouched{chapter:02d}"]
-        assert solved["status"] == "graded" and solved["chapter"] == chapter, solved["reason"]
-        assert solved["score"] == solved["max_score"] == _points(chapter), [
-            (row["id"], row["reason"]) for row in solved["exercises"] if row["status"] != "passed"]
-        assert untouched["score"] == 0 and untouched["max_score"] == _points(chapter)
-        assert {row["status"] for row in untouched["exercises"]} == {"not implemented"}
+        assert solved.status == "graded" and solved.chapter == chapter, solved.reason
+        assert solved.score == solved.max_score == _points(chapter), [
+            (row.id, row.reason) for row in solved.exercises if row.status != "passed"]
+        assert untouched.score == 0 and untouched.max_score == _points(chapter)
+        assert {row.status for row in untouched.exercises} == {"not implemented"}
 
 
 def test_the_grader_rejects_the_mutant_with_the_same_feedback(graded):
     out, records = graded
-    rows = {row["id"]: row for row in records["mutant05"]["exercises"]}
-    assert rows["5.3"]["status"] == "failed" and rows["5.3"]["n_passed"] < rows["5.3"]["n_cases"]
-    assert all(row["status"] == "passed" for key, row in rows.items() if key not in ("5.3", "5.8"))
+    rows = {row.id: row for row in records["mutant05"].exercises}
+    assert rows["5.3"].status == "failed" and rows["5.3"].n_passed < rows["5.3"].n_cases
+    assert all(row.status == "passed" for key, row in rows.items() if key not in ("5.3", "5.8"))
     feedback = (out / "feedback" / "mutant05.md").read_text()
     assert "tolerance |got - expected|" in feedback and "**Hint:**" in feedback
 

@@ -11,7 +11,8 @@ import pytest
 
 from coursepkg.cli import main
 from coursepkg.exercises import Case, Exercise, all_exercises, compare
-from coursepkg.grading import GradeOptions, find_submissions, grade_batch, grade_gradescope, load_private_checks
+from coursepkg.grading import (GradeOptions, GradeRecord, find_submissions, grade_batch, grade_gradescope,
+                              load_private_checks)
 from coursepkg.grading import protocol
 from coursepkg.grading.child import Shell
 from coursepkg.grading.report import gradebook_columns
@@ -225,15 +226,15 @@ def test_batch_policies_private_checks_resume_and_formats(tmp_path):
         records = grade_batch([subs], out, options=FAST, jobs=2, checks=checks, deadline=future, progress=False)
     finally:
         os.umask(old_umask)
-    by = {(r["student"], Path(r["submission"]).name): r for r in records}
-    assert by[("alice", "Untitled.ipynb")]["status"] == "skipped"
-    assert by[("bob", "01_perceptrons.ipynb")]["status"] == "superseded"
-    assert by[("bob", "01_perceptrons.ipynb")]["reason"] == "resubmitted as 01_perceptrons-1.ipynb"
+    by = {(r.student, Path(r.submission).name): r for r in records}
+    assert by[("alice", "Untitled.ipynb")].status == "skipped"
+    assert by[("bob", "01_perceptrons.ipynb")].status == "superseded"
+    assert by[("bob", "01_perceptrons.ipynb")].reason == "resubmitted as 01_perceptrons-1.ipynb"
     alice, bob, carol = (by[(s, n)] for s, n in [("alice", "01_perceptrons.ipynb"), ("bob", "01_perceptrons-1.ipynb"),
                                                  ("carol", "01_perceptrons.ipynb")])
-    assert (alice["score"], alice["max_score"], alice["late"]) == (0.0, 11.0, False)
-    assert (bob["score"], bob["max_score"]) == (11.0, 11.0)  # 6 items x 1 point, 1.8 x 3 + the private check's 2
-    assert carol["score"] == 9.0 and {r["id"]: r["n_passed"] for r in carol["exercises"]}["1.2h"] == 0
+    assert (alice.score, alice.max_score, alice.late) == (0.0, 11.0, False)
+    assert (bob.score, bob.max_score) == (11.0, 11.0)  # 6 items x 1 point, 1.8 x 3 + the private check's 2
+    assert carol.score == 9.0 and {r.id: r.n_passed for r in carol.exercises}["1.2h"] == 0
     assert (out / "gradebook.csv").stat().st_mode & 0o777 == 0o640  # the umask, as for any file the user writes
 
     with open(out / "gradebook.csv", newline="") as f:
@@ -280,10 +281,10 @@ def test_batch_policies_private_checks_resume_and_formats(tmp_path):
     (out / "results" / "bob" / "results.json").unlink()
     _with_cell("", subs / "alice" / "01_perceptrons.ipynb")  # alice fixed her notebook: graded again
     past = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(time.time() - 3600))
-    again = {r["student"]: r for r in grade_batch([subs], out, options=FAST, checks=checks, resume=True, deadline=past,
-                                                  progress=False) if r["status"] == "graded"}
-    assert again["bob"]["reason"] == "kept from the first run" and again["bob"]["late"] is True
-    assert again["alice"]["score"] == 11.0
+    again = {r.student: r for r in grade_batch([subs], out, options=FAST, checks=checks, resume=True, deadline=past,
+                                                  progress=False) if r.status == "graded"}
+    assert again["bob"].reason == "kept from the first run" and again["bob"].late is True
+    assert again["alice"].score == 11.0
     feedback = (out / "feedback" / "bob.md").read_text()
     assert "kept from the first run" in feedback and "Submitted after the deadline." in feedback
     assert json.loads((out / "results" / "bob" / "results.json").read_text())["score"] == 11.0
@@ -299,7 +300,7 @@ def test_gradescope_entry_point_and_cli(tmp_path, capsys):
     assert results["score"] == 9.0 and [t["status"] for t in results["tests"]] == ["passed"] * 7
     assert "graded: 9/9" in capsys.readouterr().out
     (root / "submission" / "mine.ipynb").unlink()
-    assert grade_gradescope(root)["reason"] == "no .ipynb file in the submission"
+    assert grade_gradescope(root).reason == "no .ipynb file in the submission"
     assert json.loads((root / "results" / "results.json").read_text())["score"] == 0
     assert main(["grade", "--out", str(tmp_path / "o")]) == 2
     assert "give SUBMISSIONS" in capsys.readouterr().err
@@ -371,10 +372,9 @@ def test_a_grader_failure_on_one_notebook_does_not_stop_the_batch(tmp_path, monk
     def fake(path, refs, chapter=None, options=None, workdir=None, hidden=(), group=""):
         if Path(path).stem == "a":
             raise RuntimeError("boom")
-        return {"submission": str(path), "status": "graded", "reason": "", "score": 1.0, "max_score": 1.0,
-                "exercises": [], "flags": [], "sha256": "x"}
+        return GradeRecord(submission=str(path), status="graded", score=1.0, max_score=1.0, sha256="x")
 
     monkeypatch.setattr(batch, "grade_notebook", fake)
-    records = {r["student"]: r for r in grade_batch([tmp_path], tmp_path / "out", progress=False)}
-    assert records["a"]["status"] == "error" and records["a"]["reason"] == "grader error: RuntimeError: boom"
-    assert records["b"]["score"] == 1.0
+    records = {r.student: r for r in grade_batch([tmp_path], tmp_path / "out", progress=False)}
+    assert records["a"].status == "error" and records["a"].reason == "grader error: RuntimeError: boom"
+    assert records["b"].score == 1.0

@@ -281,11 +281,11 @@ def hostile(tmp_path_factory):
         del os.environ["COURSEPKG_TEST_SECRET"]
     time.sleep(1.0)  # an escaped process would write its marker within 0.1 s
     for r in records:  # the table for the closing note: pytest -s shows it
-        print(f"{r['student']:<22} {r['score']:g}/{r['max_score']:g} {r['status']:<10}",
-              "; ".join(f"{row['id']}: {row['reason']}" for row in r["exercises"] if row["status"] != "passed")[:300],
-              "; ".join(r["flags"]))
+        print(f"{r.student:<22} {r.score:g}/{r.max_score:g} {r.status:<10}",
+              "; ".join(f"{row.id}: {row.reason}" for row in r.exercises if row.status != "passed")[:300],
+              "; ".join(r.flags))
     print(f"batch of {len(records)} in {seconds:.1f} s")
-    return base, expected, {r["student"]: r for r in records}, (before, digests)
+    return base, expected, {r.student: r for r in records}, (before, digests)
 
 
 def test_every_hostile_case_gets_its_exact_score_and_reason(hostile):
@@ -293,16 +293,16 @@ def test_every_hostile_case_gets_its_exact_score_and_reason(hostile):
     assert set(records) == set(expected)
     for name, (score, reasons, status) in expected.items():
         record = records[name]
-        assert record["status"] == status, (name, record["status"], record["reason"])
-        assert record["score"] == pytest.approx(score), (name, [(r["id"], r["reason"]) for r in record["exercises"]])
-        assert record["max_score"] == N and record["sandbox"] == "bubblewrap"
-        rows = {row["id"]: row for row in record["exercises"]}
+        assert record.status == status, (name, record.status, record.reason)
+        assert record.score == pytest.approx(score), (name, [(r.id, r.reason) for r in record.exercises])
+        assert record.max_score == N and record.sandbox == "bubblewrap"
+        rows = {row.id: row for row in record.exercises}
         assert sorted(rows) == IDS
         for i in IDS:
             if i in reasons:
-                assert rows[i]["score"] == 0.0 and rows[i]["reason"].startswith(reasons[i]), (name, i, rows[i]["reason"])
+                assert rows[i].score == 0.0 and rows[i].reason.startswith(reasons[i]), (name, i, rows[i].reason)
             else:
-                assert rows[i]["score"] == get_exercise(i).points and rows[i]["status"] == "passed", (name, i, rows[i]["reason"])
+                assert rows[i].score == get_exercise(i).points and rows[i].status == "passed", (name, i, rows[i].reason)
 
 
 def test_batch_output_is_complete_and_nothing_is_written_outside_out(hostile):
@@ -325,25 +325,25 @@ def test_batch_output_is_complete_and_nothing_is_written_outside_out(hostile):
 
 def test_no_submission_reaches_the_grader_or_another_submission(hostile):
     base, _, records, _ = hostile
-    out = records["reach_grader"]["output"]
+    out = records["reach_grader"].output
     assert "NO SECRET" in out and "SEEN []" in out and "TAMPERED []" in out and "PATHS SHOWN []" in out
     assert "UID 65534 IFACES ['lo']" in out  # its own user and network namespaces
-    assert "LEAK FOUND" not in records["zz_tmp_reader"]["output"]  # /tmp and HOME are per submission
+    assert "LEAK FOUND" not in records["zz_tmp_reader"].output  # /tmp and HOME are per submission
     assert not _processes_with(f"ESCAPE-TOKEN-{base.name}")  # the double-forked process died with its sandbox
 
 
 def test_output_flood_is_capped_and_the_child_saw_no_expected_values(hostile):
     _, _, records, _ = hostile
     flood = records["output_50mb"]
-    assert flood["output_bytes"] > 50_000_000 and len(flood["output"]) < 70_000
+    assert flood.output_bytes > 50_000_000 and len(flood.output) < 70_000
 
 
 def test_integrity_flags_name_the_package_functions(hostile):
     _, _, records, _ = hostile
-    assert records["calls_package_answer"]["flags"] == [
+    assert records["calls_package_answer"].flags == [
         "uses coursepkg.perceptron.perceptron_update (exercise 1.1)",
         "uses coursepkg.mlp.count_parameters (exercise 1.2)"]
-    assert all(not r["flags"] for name, r in records.items() if name != "calls_package_answer")
+    assert all(not r.flags for name, r in records.items() if name != "calls_package_answer")
 
 
 def test_the_self_check_accepts_the_unusual_answer_types_the_grader_gave_full_marks():

@@ -95,7 +95,7 @@ def test_kill_9_of_the_grader_leaves_nothing_running_and_the_next_run_cleans_up(
     (tmp_path / "in2").mkdir()
     (tmp_path / "in2" / "b.ipynb").write_bytes(SOLUTION.read_bytes())
     records = grade_batch([tmp_path / "in2"], out, chapter=1, options=GradeOptions(timeout=20), progress=False)
-    assert [(r["student"], r["score"]) for r in records] == [("b", 9.0)]
+    assert [(r.student, r.score) for r in records] == [("b", 9.0)]
     assert not (out / ".work").exists()  # ...and the next run removed it
 
 
@@ -105,5 +105,5 @@ def test_a_notebook_that_sleeps_is_stopped_by_the_wall_clock_ceiling(tmp_path):
     (record,) = grade_batch([inputs], tmp_path / "out", chapter=1, progress=False,
                             options=GradeOptions(timeout=3, wall_timeout=4))
     assert time.monotonic() - start < 60
-    assert (record["status"], record["score"]) == ("timeout", 0.0)
-    assert record["reason"] == "timed out: still running after 4 s of wall-clock time (sleeping?)"
+    assert (record.status, record.score) == ("timeout", 0.0)
+    assert record.reason == "timed out: still running after 4 s of wall-clock time (sleeping?)"

@@ -59,8 +59,8 @@ def main():
         _run(tmp / "in", tmp / "warm", 1, True)  # warm the page cache and the one-off sandbox probe
         for sandbox in (True, False):
             records, seconds = _run(tmp / "in", tmp / f"out{sandbox}", args.jobs, sandbox)
-            scores = sorted({round(r["score"], 2) for r in records})
-            child = sum(r["seconds"] for r in records) / len(records)
+            scores = sorted({round(r.score, 2) for r in records})
+            child = sum(r.seconds for r in records) / len(records)
             print(f"{'bubblewrap' if sandbox else 'no sandbox':<11}: graded {len(records)} submissions with {args.jobs} jobs "
                   f"in {seconds:.1f} s = {seconds / len(records):.2f} s per submission "
                   f"(one child: {child:.2f} s wall); distinct scores: {scores}")
