@@ -7,7 +7,8 @@ Policies (also in the README):
 - Late: with ``deadline``, a notebook modified after it is marked ``late = yes`` (on every run,
   reused records included); the score is not changed.
 - Re-runs: each graded record is saved as ``records/<student>.json`` as soon as it is done; with
-  ``resume=True`` a record whose notebook, checks and limits are unchanged is reused. Feedback and
+  ``resume=True`` a record whose notebook, checks and limits are unchanged is reused (a file that
+  does not parse as a :class:`.GradeRecord` is graded again, never trusted). Feedback and
   ``results.json`` are always rewritten from the records, and the gradebook at the end.
 - Stopping: Ctrl-C or SIGTERM kill the running children at once; the gradebook is written with
   what is done (the rest as ``not graded``) and :class:`GradingInterrupted` is raised.
@@ -31,8 +32,8 @@ from pathlib import Path
 from .. import __version__
 from ..exercises import all_exercises
 from .grader import GradeOptions, grade_notebook, references_for
-from .records import NOT_RUN, GradeRecord
 from .identity import file_names, find_submissions, notebooks_in, resolve_students
+from .records import NOT_RUN, GradeRecord
 from .report import feedback_markdown, gradescope_results, write_gradebook, write_json
 from .sandbox import allow_children, check_sandbox, kill_all_children, kill_leftovers, work_marker
 from .submission import SubmissionError, count_defined, read_bytes_checked, read_code_cells
