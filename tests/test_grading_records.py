@@ -194,3 +194,20 @@ def test_from_dict_refuses_what_is_not_an_object_and_the_constructors_check_too(
     assert (error.status, error.score, error.submission) == ("error", 0.0, "a.ipynb")
     assert error.reason == "grader error: RuntimeError: " + "x" * 300
     assert CellError.from_dict({"cell": 2, "error": "E"}).to_dict() == {"cell": 2, "error": "E"}
+
+
+def test_a_tampered_answer_file_gives_an_error_row_and_feedback_still_renders():
+    from coursepkg.exercises import all_exercises
+    from coursepkg.grading.grader import _cell_errors, _grade_exercise, references_for
+    from coursepkg.grading.report import feedback_markdown
+
+    ref = references_for([all_exercises()["1.2"]])["1.2"]
+    # the child always writes a list of case outcomes; anything else was written by the student's code
+    row = _grade_exercise(ref, {"status": "called", "cases": {"0": "ok"}}, "", [])
+    assert (row.status, row.reason, row.score, row.failure) == ("error", "the answer file is malformed", 0.0, None)
+    kept = _cell_errors([{"cell": 3, "error": "E"}, {"cell": "3"}, {"cell": True, "error": "E"}, "x",
+                         {"cell": 4, "error": "E", "extra": 1}])
+    assert kept == [CellError(3, "E")]
+    record = GradeRecord(submission="a.ipynb", status="graded", exercises=[row], cell_errors=kept, student="ada")
+    text = feedback_markdown(record)
+    assert "The answer file is malformed." in text and "- Cell 3 raised `E`" in text
