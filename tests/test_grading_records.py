@@ -205,6 +205,7 @@ def test_a_tampered_answer_file_gives_an_error_row_and_feedback_still_renders():
     # the child always writes a list of case outcomes; anything else was written by the student's code
     row = _grade_exercise(ref, {"status": "called", "cases": {"0": "ok"}}, "", [])
     assert (row.status, row.reason, row.score, row.failure) == ("error", "the answer file is malformed", 0.0, None)
+    assert _grade_exercise(ref, ["called"], "", []).reason == "malformed answer"
     kept = _cell_errors([{"cell": 3, "error": "E"}, {"cell": "3"}, {"cell": True, "error": "E"}, "x",
                          {"cell": 4, "error": "E", "extra": 1}])
     assert kept == [CellError(3, "E")]

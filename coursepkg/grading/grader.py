@@ -135,13 +135,15 @@ def _missing_reason(name, cell_errors):
 def _grade_exercise(ref, answer, problem, cell_errors):
     """The :class:`.ExerciseResult` of one exercise from the child's ``answer`` (None: none came back, ``problem`` says why)."""
     exercise = ref.exercise
-    status = answer.get("status") if isinstance(answer, dict) else None
 
     def row(status, reason, n_passed=0, failure=None):
         return ExerciseResult.of(exercise, ref.private, status, reason, n_passed, failure)
 
     if answer is None:
         return row("not graded", problem or "no answer came back")
+    if not isinstance(answer, dict):  # only a tampered answer file: the child always writes a dict
+        return row("error", "malformed answer")
+    status = answer.get("status")
     if status == "missing":
         return row("missing", _missing_reason(exercise.name, cell_errors))
     if status == "not callable":
