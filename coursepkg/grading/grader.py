@@ -19,7 +19,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..exercises.spec import compare, describe
+from ..exercises.spec import call_text, compare, describe
 from . import protocol
 from .sandbox import run_child
 from .submission import SubmissionError, code_cells, guess_chapter, integrity_flags, is_self_check, read_bytes_checked
@@ -83,12 +83,6 @@ def _contains_unencodable(value):
     return None
 
 
-def _call_text(exercise, case):
-    from ..exercises import _call_text as call_text
-
-    return call_text(exercise, case)
-
-
 def _score_cases(ref, answer):
     """(n_passed, first_failure) for an answer with status "called"."""
     exercise = ref.exercise
@@ -122,7 +116,7 @@ def _score_cases(ref, answer):
         if problem is None:
             n_passed += 1
         elif first is None:
-            first = {"case": k, "call": _call_text(exercise, case), "expected": describe(expected),
+            first = {"case": k, "call": call_text(exercise, case), "expected": describe(expected),
                      "got": None if got is None else describe(got), "problem": problem}
     return n_passed, first
 
