@@ -41,7 +41,7 @@ MODULE_CHAPTERS = {
     "figures": ALL, "exercises": ALL, "grading": ALL, "bench": ALL, "colab": ALL, "environment": ALL,
 }
 # Tests of the book itself (build, pages, Colab links, notation) and of the suite cover every chapter.
-FILE_CHAPTERS = {"test_book.py": ALL, "test_colab_env.py": ALL, "test_notation.py": ALL, "test_suite.py": ALL}
+FILE_CHAPTERS = {"test_architecture.py": ALL, "test_book.py": ALL, "test_colab_env.py": ALL, "test_notation.py": ALL, "test_suite.py": ALL}
 _CHAPTER_DIR = re.compile(r"(?:^|[/\\])0([1-7])_")  # book/03_softmax, solutions/03_softmax.ipynb
 _CHAPTER_NAME = re.compile(r"(?:^|[^a-z0-9])ch0?([1-7])(?![0-9])")  # figures/ch03.py, test_figures_ch02.py
 _CHAPTER_RANGE = re.compile(r"(?:^|[^a-z0-9])ch0?([1-7])_0?([1-7])(?![0-9])")  # test_mutants_ch1_4.py: 1 to 4

@@ -18,7 +18,7 @@ import numpy as np
 __all__ = ["centre_and_scale", "scaled_squared_distances"]
 
 
-def _pow2_at_least(value):
+def pow2_at_least(value):
     """The power of two 2^e with value <= 2^e < 2 value (1.0 for 0 or non-finite input)."""
     if not np.isfinite(value) or value <= 0:
         return 1.0
@@ -41,12 +41,12 @@ def centre_and_scale(A, B):
     0.09999999403953552
     """
     same = A is B
-    s0 = _pow2_at_least(max(_max_abs(A), _max_abs(B)))
+    s0 = pow2_at_least(max(_max_abs(A), _max_abs(B)))
     Bs = B / s0
     mu = np.round(Bs.mean(axis=0) * 2.0**26) / 2.0**26
     Bc = Bs - mu
     Ac = Bc if same else A / s0 - mu
-    s1 = _pow2_at_least(max(_max_abs(Ac), _max_abs(Bc)))
+    s1 = pow2_at_least(max(_max_abs(Ac), _max_abs(Bc)))
     if s1 != 1.0:
         Bc /= s1
         if not same:

@@ -313,7 +313,7 @@ def require_y(estimator, y):
                          "(y must be an array of shape (n_samples,))")
 
 
-def _validate_X(estimator, X, reset=False, name="X"):
+def validate_X(estimator, X, reset=False, name="X"):
     """Check X for an estimator: finite 2-D floats; at fit (``reset``) record ``n_features_in_`` and
     ``feature_names_in_`` (a DataFrame's column names), afterwards require the same ones.
 

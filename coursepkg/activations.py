@@ -64,10 +64,10 @@ def sigmoid(z):
     >>> sigmoid([0.0, 1000.0, -1000.0])
     array([0.5, 1. , 0. ])
     """
-    return _sigmoid(_z(z))
+    return sigmoid_unchecked(_z(z))
 
 
-def _sigmoid(z):
+def sigmoid_unchecked(z):
     """The one numpy sigmoid of the package, for validated arrays (descent, backprop use it)."""
     e = np.exp(-np.abs(z))  # in (0, 1]: cannot overflow
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))

@@ -24,7 +24,7 @@ from ._validation import (
     check_real,
 )
 from .kernels import KernelRidge, rbf_kernel
-from .kernels._ridge import _check_condition
+from .kernels._ridge import check_condition
 
 __all__ = [
     'bootstrap_indices', 'percentile_interval', 'bootstrap_statistic', 'kernel_ridge_many',
@@ -145,7 +145,7 @@ def _solve_stack(A, Y, lam):
     # K_b is positive semi-definite, so lambda_min(A_b) >= lam and cond_1(A_b) <= ||A_b||_1 / lam
     # (close to equal for bootstrap sets, whose repeats make K_b singular): the conditioning rule of
     # every kernel-ridge solver, on this cheap bound.
-    _check_condition(float(np.abs(A).sum(axis=1).max()) / lam, lam, stacklevel=4, bound=True)
+    check_condition(float(np.abs(A).sum(axis=1).max()) / lam, lam, stacklevel=4, bound=True)
     return np.linalg.solve(A, Y[..., None])[..., 0]
 
 

@@ -91,10 +91,10 @@ def _sync_setup(args):
 
 
 def _check_env(args):
-    from .environment import _accelerator, environment_report, format_report
+    from .environment import describe_accelerator, environment_report, format_report
 
     rows = environment_report()
-    print(format_report(rows, _accelerator()))
+    print(format_report(rows, describe_accelerator()))
     return 1 if any(status in ("missing", "too old") for *_, status in rows) else 0
 
 

@@ -65,7 +65,7 @@ def environment_report():
     return rows
 
 
-def _accelerator():
+def describe_accelerator():
     try:
         import torch  # only to report the device; slow to import, so not at module level
     except ImportError:

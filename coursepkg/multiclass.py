@@ -12,7 +12,6 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
 from ._scaling import safe_matmul
 from ._validation import (
-    _validate_X,
     as_1d,
     as_2d,
     as_float_array,
@@ -20,6 +19,7 @@ from ._validation import (
     check_is_fitted,
     encode_labels,
     require_y,
+    validate_X,
 )
 
 __all__ = [
@@ -106,13 +106,13 @@ class LinearMulticlass(ClassifierMixin, BaseEstimator):
             raise ValueError(f"classes must have shape ({C},) to match W; got {self.classes_.shape}")
         self.n_features_in_ = W.shape[1]
         if X is not None:
-            _validate_X(self, X)
+            validate_X(self, X)
         return self
 
     def decision_function(self, X):
         """Scores w_k^T x + b_k, shape (n, C)."""
         check_is_fitted(self, "coef_")
-        return _scores(_validate_X(self, X), self.coef_, self.intercept_)
+        return _scores(validate_X(self, X), self.coef_, self.intercept_)
 
     def predict(self, X):
         """argmax_k of the scores; ties go to the lowest index."""
@@ -140,7 +140,7 @@ def _check_binary_estimator(estimator):
 def _check_Xy(est, X, y):
     _check_binary_estimator(est.estimator)
     require_y(est, y)
-    X = _validate_X(est, X, reset=True)
+    X = validate_X(est, X, reset=True)
     classes, y_idx = encode_labels(y, X.shape[0], min_classes=2)
     return X, classes, y_idx
 
@@ -183,7 +183,7 @@ class OneVsRestClassifier(ClassifierMixin, BaseEstimator):
 
     def _scores(self, X):
         check_is_fitted(self, "estimators_")
-        X = _validate_X(self, X)
+        X = validate_X(self, X)
         return np.column_stack([_binary_score(est, X) for est in self.estimators_])
 
     def decision_function(self, X):
@@ -241,7 +241,7 @@ class OneVsOneClassifier(ClassifierMixin, BaseEstimator):
     def votes(self, X):
         """Vote counts, shape (n, C)."""
         check_is_fitted(self, "estimators_")
-        X = _validate_X(self, X)
+        X = validate_X(self, X)
         V = np.zeros((X.shape[0], len(self.classes_)))
         for (i, j), est in zip(self.pairs_, self.estimators_):
             to_j = (np.asarray(est.predict(X)) == 1).astype(float)
@@ -258,7 +258,7 @@ class OneVsOneClassifier(ClassifierMixin, BaseEstimator):
         V = self.votes(X)
         if self.tie_break == "lowest":
             return V
-        X = _validate_X(self, X)
+        X = validate_X(self, X)
         S = np.zeros_like(V)
         for (i, j), est in zip(self.pairs_, self.estimators_):
             f = _binary_score(est, X)

@@ -12,7 +12,6 @@ from sklearn.exceptions import ConvergenceWarning
 from ._scaling import safe_matmul
 from ._validation import (
     BinaryClassifierMixin,
-    _validate_X,
     as_1d,
     as_2d,
     as_float_array,
@@ -25,6 +24,7 @@ from ._validation import (
     check_real,
     encode_binary_labels,
     require_y,
+    validate_X,
 )
 
 __all__ = [
@@ -209,7 +209,7 @@ class Perceptron(BinaryClassifierMixin, ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y):
         require_y(self, y)
-        X = _validate_X(self, X, reset=True)
+        X = validate_X(self, X, reset=True)
         self.classes_, y_pm = encode_binary_labels(self, y, X.shape[0])
         max_iter = check_integer(self.max_iter, "max_iter", low=1)
         lr = check_positive(self.lr, "lr")
@@ -238,7 +238,7 @@ class Perceptron(BinaryClassifierMixin, ClassifierMixin, BaseEstimator):
     def decision_function(self, X):
         """Scores w^T x + b, shape (n,); > 0 leans to ``classes_[1]``."""
         check_is_fitted(self, "coef_")
-        X = _validate_X(self, X)
+        X = validate_X(self, X)
         with np.errstate(over="ignore", invalid="ignore"):
             return _finite_scores(X @ self.coef_ + self.intercept_, X, self.coef_, self.intercept_)
 

@@ -37,7 +37,7 @@ def scatter_classes(X, y, ax=None, labels=None, **kwargs):
     return ax
 
 
-def _limits(X, pad=0.1):
+def padded_limits(X, pad=0.1):
     lo, hi = X.min(axis=0), X.max(axis=0)
     span = np.where(hi > lo, hi - lo, 1.0)
     return (lo[0] - pad * span[0], hi[0] + pad * span[0]), (lo[1] - pad * span[1], hi[1] + pad * span[1])
@@ -66,7 +66,7 @@ def decision_regions(predict, X=None, y=None, ax=None, xlim=None, ylim=None, res
     if xlim is None or ylim is None:
         if X is None:
             raise ValueError("give X or both xlim and ylim to set the plotted region")
-        auto_x, auto_y = _limits(as_2d(X, n_features=2))
+        auto_x, auto_y = padded_limits(as_2d(X, n_features=2))
         xlim, ylim = xlim or auto_x, ylim or auto_y
     xx, yy, XY = grid_2d(xlim, ylim, resolution)
     labels = np.asarray(predict(XY)).reshape(xx.shape)

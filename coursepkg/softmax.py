@@ -11,7 +11,6 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 
 from ._validation import (
-    _validate_X,
     as_float_array,
     as_rng,
     check_integer,
@@ -21,6 +20,7 @@ from ._validation import (
     check_real,
     encode_labels,
     require_y,
+    validate_X,
 )
 
 __all__ = [
@@ -74,10 +74,10 @@ def log_softmax(Z, axis=-1):
     if np.any(np.isnan(Z)) or np.any(np.isposinf(Z)):
         raise ValueError("Z contains NaN or +inf values")
     axis = _check_axis(Z, axis)
-    return _log_softmax(Z, axis)
+    return log_softmax_unchecked(Z, axis)
 
 
-def _log_softmax(Z, axis):
+def log_softmax_unchecked(Z, axis):
     """log_softmax of a validated array: shift by the max first, exact near the top entry."""
     m = np.max(Z, axis=axis, keepdims=True)
     shifted = Z - np.where(np.isfinite(m), m, 0.0)  # subtract the max first: exact near the top entry
@@ -157,7 +157,7 @@ def _check_logits(logits, y):
 
 def _cross_entropy_rows(Z, y):
     """Per-row -log_softmax(Z)[i, y_i] for validated logits and integer labels."""
-    return -_log_softmax(Z, 1)[np.arange(Z.shape[0]), y]
+    return -log_softmax_unchecked(Z, 1)[np.arange(Z.shape[0]), y]
 
 
 def cross_entropy(logits, y, reduction="mean"):
@@ -213,7 +213,7 @@ def cross_entropy_grad(logits, y, reduction="mean"):
     array([[ 0.5, -0.5]])
     """
     Z, y = _check_logits(logits, y)
-    G = np.exp(_log_softmax(Z, 1))
+    G = np.exp(log_softmax_unchecked(Z, 1))
     G[np.arange(Z.shape[0]), y] -= 1.0  # softmax(Z) - onehot(y)
     if reduction == "mean":
         return G / Z.shape[0]
@@ -229,7 +229,7 @@ def _softmax_objective_and_grad(X, y_idx, W, b, lam):
     and the gradient is (1/n) (P - Y)^T X + lam W, (1/n) (P - Y)^T 1.
     """
     Z = X @ W.T + b
-    logP = _log_softmax(Z, 1)
+    logP = log_softmax_unchecked(Z, 1)
     rows = np.arange(X.shape[0])
     G = np.exp(logP)
     G[rows, y_idx] -= 1.0
@@ -238,13 +238,13 @@ def _softmax_objective_and_grad(X, y_idx, W, b, lam):
     return loss, G.T @ X + lam * W, G.sum(axis=0)
 
 
-def _check_softmax_params(lr, max_iter, lam, momentum, tol):
+def check_softmax_params(lr, max_iter, lam, momentum, tol):
     """The hyper-parameters shared by :class:`SoftmaxRegression` and its torch twin, checked once."""
     return (check_positive(lr, "lr"), check_integer(max_iter, "max_iter", low=1), check_nonnegative(lam, "lam"),
             check_real(momentum, "momentum", 0, 1, high_open=True), check_nonnegative(tol, "tol"))
 
 
-def _warn_not_converged(name, max_iter, tol, what="the largest gradient entry"):
+def warn_not_converged(name, max_iter, tol, what="the largest gradient entry"):
     warnings.warn(f"{name} stopped at max_iter={max_iter} before {what} fell below tol={tol:g}; "
                   "increase max_iter or lr, or scale the features", ConvergenceWarning, stacklevel=3)
 
@@ -318,9 +318,9 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y):
         require_y(self, y)
-        X = _validate_X(self, X, reset=True)
+        X = validate_X(self, X, reset=True)
         self.classes_, y_idx = encode_labels(y, X.shape[0])
-        lr, max_iter, lam, momentum, tol = _check_softmax_params(self.lr, self.max_iter, self.lam, self.momentum,
+        lr, max_iter, lam, momentum, tol = check_softmax_params(self.lr, self.max_iter, self.lam, self.momentum,
                                                                  self.tol)
         n, d = X.shape
         batch = n if self.batch_size is None else min(check_integer(self.batch_size, "batch_size", low=1), n)
@@ -346,13 +346,13 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
                 converged = True
                 break
         if not converged:
-            _warn_not_converged("SoftmaxRegression", max_iter, tol)
+            warn_not_converged("SoftmaxRegression", max_iter, tol)
         self.coef_, self.intercept_, self.n_iter_ = W, b, epoch + 1
         return self
 
     def _logits(self, X):
         check_is_fitted(self, "coef_")
-        X = _validate_X(self, X)
+        X = validate_X(self, X)
         return X @ self.coef_.T + self.intercept_
 
     def decision_function(self, X):
@@ -362,7 +362,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
 
     def predict_log_proba(self, X):
         """ln p(y = k | x) = log_softmax(W x + b), shape (n, C)."""
-        return _log_softmax(self._logits(X), 1)
+        return log_softmax_unchecked(self._logits(X), 1)
 
     def predict_proba(self, X):
         """p(y = k | x) = softmax(W x + b), shape (n, C); rows sum to 1."""

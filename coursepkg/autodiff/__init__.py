@@ -1,6 +1,8 @@
 """Reverse-mode automatic differentiation: the scalar engine, and trace tables beside it."""
 from ._engine import (
     Value,
+)
+from ._functions import (
     cos,
     exp,
     ln,

@@ -1,4 +1,4 @@
-"""Reverse-mode automatic differentiation on scalars (the trace tables live beside it, in ``_trace``).
+"""Reverse-mode automatic differentiation on scalars (functions of a Value in ``_functions``, traces in ``_trace``).
 
 A :class:`Value` holds a number (``data``, the primal v_i) and its adjoint (``grad``,
 vbar_i = dy/dv_i). Every operation records its parents and the local derivatives dv_j/dv_i next to
@@ -7,7 +7,7 @@ applies vbar_i += vbar_j * dv_j/dv_i for every edge i -> j, so a value used twic
 adjoints of both branches.
 
 >>> x1, x2 = Value(2.0), Value(5.0)
->>> y = ln(x1) + x1 * x2 - sin(x2)
+>>> y = x1.ln() + x1 * x2 - x2.sin()
 >>> y.backward()
 >>> round(y.data, 3), round(x1.grad, 3), round(x2.grad, 3)
 (11.652, 5.5, 1.716)
@@ -17,7 +17,7 @@ import math
 import numbers
 import operator
 
-__all__ = ['Value', 'exp', 'ln', 'sin', 'cos', 'tanh', 'sigmoid', 'relu']
+__all__ = ['Value']
 
 # Creation order breaks ties when numbering the intermediates v_1, ..., v_n in a trace; a
 # counter is the only way to know it afterwards (it carries no other state).
@@ -182,52 +182,3 @@ class Value:
             g = node.grad
             for parent, local in zip(node._parents, node._local):
                 parent.grad += local * g
-
-
-def _lift(x, name):
-    if isinstance(x, Value):
-        return x
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"x must be a Value or a real number (the argument of {name}); got {type(x).__name__}")
-    if not math.isfinite(x):
-        raise ValueError(f"x must be a finite number (the argument of {name}); got {x!r}")
-    return Value(x)
-
-
-def exp(x):
-    """e^x for a Value (or a number, lifted to a constant Value)."""
-    return _lift(x, "exp").exp()
-
-
-def ln(x):
-    """Natural logarithm; raises ValueError for x <= 0."""
-    return _lift(x, "ln").ln()
-
-
-def sin(x):
-    """sin x."""
-    return _lift(x, "sin").sin()
-
-
-def cos(x):
-    """cos x."""
-    return _lift(x, "cos").cos()
-
-
-def tanh(x):
-    """tanh x."""
-    return _lift(x, "tanh").tanh()
-
-
-def sigmoid(x):
-    """1 / (1 + e^{-x})."""
-    return _lift(x, "sigmoid").sigmoid()
-
-
-def relu(x):
-    """max(0, x)."""
-    return _lift(x, "relu").relu()
-
-
-# ---------------------------------------------------------------------------------------------
-# Traces: the tables of the lecture

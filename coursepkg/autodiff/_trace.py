@@ -3,7 +3,8 @@ import html
 import inspect
 from dataclasses import dataclass
 
-from ._engine import Value, _lift
+from ._engine import Value
+from ._functions import lift
 
 __all__ = ['Trace', 'trace']
 
@@ -119,7 +120,7 @@ def trace(f, *inputs):
         params = []
     labels = tuple(params[i] if i < len(params) and not params[i].startswith("*") else f"x{i + 1}"
                    for i in range(len(inputs)))
-    xs = [Value(_lift(x, "trace").data, label=lab) for x, lab in zip(inputs, labels)]
+    xs = [Value(lift(x, "trace").data, label=lab) for x, lab in zip(inputs, labels)]
     y = f(*xs)
     if not isinstance(y, Value):
         raise ValueError(f"f must return a Value computed from its inputs; got {type(y).__name__}")

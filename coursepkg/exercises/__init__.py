@@ -10,12 +10,11 @@ writes the student version to ``exercises/``. In either notebook a student check
 ✔ Exercise 1.2 (count_parameters) passed: 6/6 cases.
 """
 import copy
-import inspect
 from dataclasses import dataclass
 
 from .._chapters import chapter_modules
 from .judges import Choice, Judge, Numeric, Property
-from .spec import Case, Derivation, Exercise, compare, describe
+from .spec import Case, Derivation, Exercise, call_text, compare, describe
 
 __all__ = ["Case", "Exercise", "Derivation", "Judge", "Choice", "Numeric", "Property", "CheckResult", "check",
            "run_checks", "all_exercises", "all_derivations", "get_exercise", "compare"]
@@ -73,14 +72,6 @@ class CheckResult:
         return self.passed
 
 
-def _call_text(exercise, case):
-    try:
-        params = list(inspect.signature(exercise.reference).parameters)
-    except (TypeError, ValueError):
-        params = []
-    parts = [f"{params[i]}={describe(a)}" if i < len(params) else describe(a) for i, a in enumerate(case.args)]
-    parts += [f"{k}={describe(v)}" for k, v in case.kwargs.items()]
-    return f"{exercise.name}({', '.join(parts)})"
 
 
 # When the failure itself says what went wrong, the hint is about that, not about the exercise.
@@ -154,7 +145,7 @@ def run_checks(exercise, fn, failures=1):
     case, expected, got, problem = first
     lines = [
         f"✘ {head}: {n_passed}/{n} cases passed.",
-        f"  First failing case: {_call_text(exercise, case)}",
+        f"  First failing case: {call_text(exercise, case)}",
         f"  Expected: {describe(expected)}",
     ]
     if not problem.startswith("raised"):

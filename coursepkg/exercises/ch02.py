@@ -7,13 +7,10 @@ import numpy as np
 
 from ..autodiff import ln, sin, trace
 from ..gradcheck import numerical_gradient
+from ..activations import sigmoid
 from ..mlp import init_params, loss_value
 from .judges import Choice, Numeric, Property
 from .spec import Case, Derivation, Exercise, compare, describe, question
-
-
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
 
 
 def _delta_step_reference(delta_next, Theta, A):
@@ -28,7 +25,7 @@ def _delta_step_reference(delta_next, Theta, A):
         return float(np.sum(delta_next * (A @ T[:, 1:].T + T[:, 0])))
 
     def J_of_z(Zv):
-        return float(np.sum(delta_next * (_sigmoid(Zv) @ Theta[:, 1:].T + Theta[:, 0])))
+        return float(np.sum(delta_next * (sigmoid(Zv) @ Theta[:, 1:].T + Theta[:, 0])))
 
     return numerical_gradient(J_of_theta, Theta), numerical_gradient(J_of_z, Z)
 
@@ -52,7 +49,7 @@ def _network_gradients_reference(Thetas, X, y):
 
 
 def _sigmoid_acts(rng, shape):
-    return _sigmoid(np.random.default_rng(rng).normal(size=shape))
+    return sigmoid(np.random.default_rng(rng).normal(size=shape))
 
 
 def _normal(rng, shape):

@@ -10,6 +10,7 @@ tasks checked by properties (the loss decreases, held-out accuracy above a bar) 
 whose answer must not be shown. Both paths go through :func:`compare`, so the notebook and the
 grader always agree.
 """
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -242,6 +243,17 @@ def describe(value, max_items=6):
     if isinstance(value, (float, np.floating)):
         return f"{float(value):.6g}"
     return repr(value)
+
+
+def call_text(exercise, case):
+    """The call a case stands for, as a student would type it: ``name(param=value, ...)``."""
+    try:
+        params = list(inspect.signature(exercise.reference).parameters)
+    except (TypeError, ValueError):
+        params = []
+    parts = [f"{params[i]}={describe(a)}" if i < len(params) else describe(a) for i, a in enumerate(case.args)]
+    parts += [f"{k}={describe(v)}" for k, v in case.kwargs.items()]
+    return f"{exercise.name}({', '.join(parts)})"
 
 
 def question(id, name, title, answer, hint, hint2="", points=1.0):

@@ -8,9 +8,9 @@ import numpy as np
 from .._torch import torch
 from .._validation import as_1d, as_2d, check_positive_int, check_real
 from ..bootstrap import bootstrap_indices
-from ..kernels._functions import _check_sigma
-from ..kernels._ridge import _check_condition
-from ._kernels import _rbf_torch
+from ..kernels._functions import check_sigma
+from ..kernels._ridge import check_condition
+from ._kernels import rbf_torch
 
 __all__ = ['kernel_ridge_many_torch', 'bootstrap_predictions_torch']
 
@@ -50,7 +50,7 @@ def kernel_ridge_many_torch(X, y, X_grid, idx, sigma=1.0, lam=1e-3, device=None,
     X = as_2d(X, "X")
     y = as_1d(y, "y", n=X.shape[0])
     X_grid = as_2d(X_grid, "X_grid", n_features=X.shape[1])
-    sigma = _check_sigma(sigma)
+    sigma = check_sigma(sigma)
     lam = check_real(lam, "lam")
     if lam <= 0:
         raise ValueError(f"lam must be a finite number > 0 for bootstrap fits (repeated points); got {lam!r}")
@@ -63,8 +63,8 @@ def kernel_ridge_many_torch(X, y, X_grid, idx, sigma=1.0, lam=1e-3, device=None,
     device = torch.device("cpu" if device is None else device)
     Xt = torch.as_tensor(X, dtype=dtype, device=device)
     yt = torch.as_tensor(y, dtype=dtype, device=device)
-    K = _rbf_torch(Xt, Xt, sigma, same=True)
-    K_grid = _rbf_torch(Xt, torch.as_tensor(X_grid, dtype=dtype, device=device), sigma)   # (n, m)
+    K = rbf_torch(Xt, Xt, sigma, same=True)
+    K_grid = rbf_torch(Xt, torch.as_tensor(X_grid, dtype=dtype, device=device), sigma)   # (n, m)
     it = torch.as_tensor(idx, dtype=torch.long, device=device)
     B, k = it.shape
     chunk = max(1, (2 ** 26) // (k * k)) if chunk is None else check_positive_int(chunk, "chunk")
@@ -74,7 +74,7 @@ def kernel_ridge_many_torch(X, y, X_grid, idx, sigma=1.0, lam=1e-3, device=None,
         part = it[s:s + chunk]
         A = K[part[:, :, None], part[:, None, :]] + eye
         # the rule of coursepkg.bootstrap._solve_stack: cond_1(A_b) <= ||A_b||_1 / lam (K_b is PSD)
-        _check_condition(float(A.abs().sum(1).max()) / lam, lam, stacklevel=2, bound=True)
+        check_condition(float(A.abs().sum(1).max()) / lam, lam, stacklevel=2, bound=True)
         L = torch.linalg.cholesky(A)
         alpha = torch.cholesky_solve(yt[part][..., None], L)[..., 0]
         W[s:s + chunk].scatter_add_(1, part, alpha)

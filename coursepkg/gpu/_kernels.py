@@ -6,11 +6,11 @@ agree with numpy to rounding. Only this module (and ``torch_utils``) imports tor
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 
-from .._scaling import _pow2_at_least as _pow2
+from .._scaling import pow2_at_least as _pow2
 from .._torch import torch
-from .._validation import _validate_X, as_1d, as_2d, check_is_fitted, check_nonnegative, require_y
-from ..kernels._functions import _check_sigma
-from ..kernels._ridge import _check_condition
+from .._validation import as_1d, as_2d, check_is_fitted, check_nonnegative, require_y, validate_X
+from ..kernels._functions import check_sigma
+from ..kernels._ridge import check_condition
 
 __all__ = ['rbf_kernel_torch', 'kernel_ridge_fit_torch', 'kernel_ridge_predict_torch', 'TorchKernelRidge']
 
@@ -39,16 +39,16 @@ def rbf_kernel_torch(X, Y, sigma):
     >>> round(float(K), 4)
     0.3679
     """
-    sigma = _check_sigma(sigma)
+    sigma = check_sigma(sigma)
     device = X.device if isinstance(X, torch.Tensor) else torch.device("cpu")
     Xn = _check_tensor_2d(X, "X")
     Yn = _check_tensor_2d(Y, "Y")
     if Yn.shape[1] != Xn.shape[1]:
         raise ValueError(f"Y must have {Xn.shape[1]} features (columns) to match X; got shape {Yn.shape}")
-    return _rbf_torch(_tensor(Xn, device), _tensor(Yn, device), sigma)
+    return rbf_torch(_tensor(Xn, device), _tensor(Yn, device), sigma)
 
 
-def _rbf_torch(X, Y, sigma, same=False):
+def rbf_torch(X, Y, sigma, same=False):
     """The RBF kernel of validated float64 tensors; ``same``: Y is X and the diagonal is exactly 1."""
     # the centring and power-of-two scaling of coursepkg._scaling.centre_and_scale, on the device
     s0 = _pow2(max(float(X.abs().max()), float(Y.abs().max())))
@@ -91,23 +91,23 @@ def kernel_ridge_fit_torch(X, y, sigma, lam, device=None):
 
     Checked like :func:`coursepkg.kernels.kernel_ridge_alpha`: ValueError when K + lam I is not
     numerically positive definite, ``IllConditionedWarning`` when its estimated condition number
-    exceeds ``COND_WARN`` (the same rule, :func:`coursepkg.kernels._check_condition`).
+    exceeds ``COND_WARN`` (the same rule, :func:`coursepkg.kernels.check_condition`).
     """
     device = torch.device("cpu") if device is None else torch.device(device)
     X = _check_tensor_2d(X, "X")
     n = X.shape[0]
     y = as_1d(y.detach().cpu().numpy() if isinstance(y, torch.Tensor) else y, "y", n=n)
-    sigma = _check_sigma(sigma)
+    sigma = check_sigma(sigma)
     lam = check_nonnegative(lam, "lam")
     Xt, yt = _tensor(X, device), _tensor(y, device)
-    A = _rbf_torch(Xt, Xt, sigma, same=True)
+    A = rbf_torch(Xt, Xt, sigma, same=True)
     A.diagonal().add_(lam)
     anorm = float(A.abs().sum(0).max())
     L, info = torch.linalg.cholesky_ex(A)
     if int(info) != 0:
         raise ValueError(f"K + lam I is not positive definite (numerically singular) with lam={lam:g}; "
                          "increase lam (or decrease sigma)")
-    _check_condition(_cond_estimate(L, anorm), lam, stacklevel=2)
+    check_condition(_cond_estimate(L, anorm), lam, stacklevel=2)
     alpha = torch.cholesky_solve(yt[:, None], L)[:, 0]
     return alpha, Xt
 
@@ -117,7 +117,7 @@ def kernel_ridge_predict_torch(X_new, X_fit, alpha, sigma):
     Xn = _tensor(_check_tensor_2d(X_new, "X_new"), alpha.device)
     if Xn.shape[1] != X_fit.shape[1]:
         raise ValueError(f"X_new must have {X_fit.shape[1]} features (columns); got shape {tuple(Xn.shape)}")
-    return _rbf_torch(Xn, X_fit, _check_sigma(sigma)) @ alpha
+    return rbf_torch(Xn, X_fit, check_sigma(sigma)) @ alpha
 
 
 class TorchKernelRidge(RegressorMixin, BaseEstimator):
@@ -146,12 +146,12 @@ class TorchKernelRidge(RegressorMixin, BaseEstimator):
         self.device = device
 
     def fit(self, X, y):
-        X = _validate_X(self, X, reset=True)
+        X = validate_X(self, X, reset=True)
         require_y(self, y)
         self.alpha_, self.X_fit_ = kernel_ridge_fit_torch(X, y, self.sigma, self.lam, self.device)
         return self
 
     def predict(self, X):
         check_is_fitted(self, "alpha_")
-        X = _validate_X(self, X)
+        X = validate_X(self, X)
         return kernel_ridge_predict_torch(X, self.X_fit_, self.alpha_, self.sigma).cpu().numpy()

@@ -9,8 +9,8 @@ import numpy as np
 from .._scaling import centre_and_scale
 from .._torch import torch
 from .._validation import as_2d, check_integer, encode_labels
-from ..neighbors._distances import _check_metric, _mahalanobis_factor
-from ..neighbors._knn import _weights
+from ..neighbors._distances import check_metric, mahalanobis_factor
+from ..neighbors._knn import neighbor_weights
 
 __all__ = ['kneighbors_torch', 'knn_predict_torch']
 
@@ -52,17 +52,17 @@ def kneighbors_torch(X_query, X_train, k, metric="euclidean", VI=None, device=No
     chunk_size = check_integer(chunk_size, "chunk_size", low=1)
     if k > X_train.shape[0]:
         raise ValueError(f"k must be <= the number of training points, {X_train.shape[0]}; got {k}")
-    _check_metric(metric)
+    check_metric(metric)
     if device is None:
         device = "cuda" if torch.cuda.is_available() else "cpu"
-    # the centring and scaling of the numpy version (coursepkg.neighbors._chunks), so both stay exact
+    # the centring and scaling of the numpy version (coursepkg.neighbors.distance_chunks), so both stay exact
     X_query, X_train, scale = centre_and_scale(X_query, X_train)
     L = None
     if metric == "mahalanobis":
         if VI is None:  # from the scaled training set: VI' = s^2 VI, distances need no s
-            L, scale = _mahalanobis_factor(X_train, None), 1.0
+            L, scale = mahalanobis_factor(X_train, None), 1.0
         else:
-            L = _mahalanobis_factor(X_train, VI)
+            L = mahalanobis_factor(X_train, VI)
         L = torch.as_tensor(L, dtype=torch.float64, device=device)
     X = torch.as_tensor(X_train, dtype=torch.float64, device=device)
     dists, inds = [], []
@@ -89,9 +89,9 @@ def knn_predict_torch(X_train, y_train, X_query, k=5, metric="euclidean", weight
     """k-NN class labels with neighbours found by :func:`kneighbors_torch`; ties go to the smallest label."""
     X_train = as_2d(X_train, "X_train")
     classes, y_idx = encode_labels(y_train, X_train.shape[0], min_classes=1, name="y_train")
-    _weights(np.ones((1, 1)), weights)  # checks ``weights`` before the search
+    neighbor_weights(np.ones((1, 1)), weights)  # checks ``weights`` before the search
     dist, ind = kneighbors_torch(X_query, X_train, k, metric, device=device, chunk_size=chunk_size)
-    w = _weights(dist, weights)
+    w = neighbor_weights(dist, weights)
     votes = np.zeros((len(ind), len(classes)))
     np.add.at(votes, (np.repeat(np.arange(len(ind)), k), y_idx[ind].ravel()), w.ravel())
     return classes[np.argmax(votes, axis=1)]

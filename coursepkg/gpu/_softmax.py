@@ -7,7 +7,7 @@ import math
 
 from .._torch import torch
 from .._validation import as_2d, encode_labels
-from ..softmax import _check_softmax_params, _warn_not_converged
+from ..softmax import check_softmax_params, warn_not_converged
 from ._utils import device as default_device
 
 __all__ = ['fit_softmax_regression_torch']
@@ -41,7 +41,7 @@ def fit_softmax_regression_torch(X, y, lr=0.5, *, max_iter=1000, lam=0.0, moment
     X = as_2d(X)
     _, y = encode_labels(y, X.shape[0])
     C = int(y.max()) + 1
-    lr, max_iter, lam, momentum, tol = _check_softmax_params(lr, max_iter, lam, momentum, tol)
+    lr, max_iter, lam, momentum, tol = check_softmax_params(lr, max_iter, lam, momentum, tol)
     dev = default_device() if device is None else torch.device(device)
     Xt = torch.as_tensor(X, dtype=torch.float64, device=dev)
     Y = torch.nn.functional.one_hot(torch.as_tensor(y, device=dev), C).to(torch.float64)
@@ -70,5 +70,5 @@ def fit_softmax_regression_torch(X, y, lr=0.5, *, max_iter=1000, lam=0.0, moment
         if max(float(gW.abs().max()), float(gb.abs().max())) < tol:
             break
     else:
-        _warn_not_converged("fit_softmax_regression_torch", max_iter, tol)
+        warn_not_converged("fit_softmax_regression_torch", max_iter, tol)
     return W.cpu().numpy(), b.cpu().numpy(), losses

@@ -19,7 +19,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..exercises.spec import compare, describe
+from ..exercises.spec import call_text, compare, describe
 from . import protocol
 from .records import CellError, ExerciseResult, Failure, GradeRecord
 from .sandbox import run_child
@@ -84,12 +84,6 @@ def _contains_unencodable(value):
     return None
 
 
-def _call_text(exercise, case):
-    from ..exercises import _call_text as call_text
-
-    return call_text(exercise, case)
-
-
 def _score_cases(ref, outcomes):
     """(n_passed, first :class:`.Failure` or None) for the case outcomes of an answer with status "called"."""
     exercise = ref.exercise
@@ -120,7 +114,7 @@ def _score_cases(ref, outcomes):
         if problem is None:
             n_passed += 1
         elif first is None:
-            first = Failure(case=k, call=_call_text(exercise, case), expected=describe(expected),
+            first = Failure(case=k, call=call_text(exercise, case), expected=describe(expected),
                             got=None if got is None else describe(got), problem=problem)
     return n_passed, first
 

@@ -33,6 +33,10 @@ __all__ = [
 
 _CHILD = Path(__file__).with_name("child.py")
 _PACKAGE = Path(__file__).resolve().parents[1]  # coursepkg/
+# The interpreter by a path that exists inside the sandbox, which binds resolved folders only: the
+# folder resolved (a venv reached through a symlinked folder), the file kept (a venv's python is a
+# link to the system one, and Python finds the venv from the path it was started by).
+_PYTHON = str(Path(sys.executable).parent.resolve() / Path(sys.executable).name)
 TOKEN_VAR = "COURSEPKG_GRADING_RUN"
 INSIDE = "/grading"  # the work folder as the child sees it
 INSTALL_HINT = ("coursepkg grade runs every submission under bubblewrap (bwrap), which is missing or cannot create "
@@ -66,7 +70,7 @@ class ChildResult:
 @functools.cache
 def _child_sys_path():
     """The ``sys.path`` the child will have (``python -I``: no current folder, no PYTHONPATH), asked once."""
-    done = subprocess.run([sys.executable, "-I", "-c", "import json, sys; print(json.dumps(sys.path))"],
+    done = subprocess.run([_PYTHON, "-I", "-c", "import json, sys; print(json.dumps(sys.path))"],
                           capture_output=True, text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})
     try:
         return tuple(p for p in json.loads(done.stdout) if isinstance(p, str))
@@ -144,7 +148,7 @@ def check_sandbox():
         raise SandboxUnavailable(INSTALL_HINT)
     try:  # writes nothing on the host: the probe's work folder is a tmpfs
         command = bwrap_command(None, {"PATH": "/usr/bin:/bin"}) + [
-            sys.executable, "-I", "-c", "import numpy, os; assert os.getuid() == 65534 and os.listdir('/grading') == []"]
+            _PYTHON, "-I", "-c", "import numpy, os; assert os.getuid() == 65534 and os.listdir('/grading') == []"]
         done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SandboxUnavailable(f"{INSTALL_HINT}\n(bwrap failed: {exc})") from None
@@ -319,7 +323,7 @@ def run_child(cells, exercises, workdir, timeout=60.0, memory_mb=2048, call_time
         env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": inside, "TMPDIR": "/tmp" if sandbox else inside,
                "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "MPLBACKEND": "Agg", "MPLCONFIGDIR": inside,
                "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", TOKEN_VAR: token}
-        child = [sys.executable, "-I", "-B", str(_CHILD), inside, str(int(memory_mb)), repr(float(timeout)),
+        child = [_PYTHON, "-I", "-B", str(_CHILD), inside, str(int(memory_mb)), repr(float(timeout)),
                  repr(float(call_timeout))]
         start = time.perf_counter()
         proc = _start(bwrap_command(workdir, env, hidden) if sandbox else None, child, workdir, env)

@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 
-def _check_sigma(sigma):
+def check_sigma(sigma):
     return check_positive(sigma, "sigma")
 
 
@@ -139,12 +139,12 @@ def rbf_kernel(X, Y=None, sigma=1.0):
     array([[1.    , 0.6065],
            [0.6065, 1.    ]])
     """
-    sigma = _check_sigma(sigma)
+    sigma = check_sigma(sigma)
     X, Y = _pair(X, Y)
-    return _rbf(X, Y, sigma)
+    return rbf_unchecked(X, Y, sigma)
 
 
-def _rbf(X, Y, sigma):
+def rbf_unchecked(X, Y, sigma):
     """exp(-||x - y||^2 / (2 sigma^2)) for validated inputs (``Y is X``: diagonal exactly 1).
 
     With ||x - y||^2 = s^2 D' the exponent is D' (s / sigma)^2 / 2: no inf - inf, and no 0 * inf

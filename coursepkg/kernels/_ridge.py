@@ -7,15 +7,15 @@ from scipy.linalg import lapack
 from sklearn.base import BaseEstimator, RegressorMixin
 
 from .._validation import (
-    _validate_X,
     as_1d,
     as_2d,
     check_choice,
     check_is_fitted,
     check_nonnegative,
     require_y,
+    validate_X,
 )
-from ._functions import KERNELS, _check_sigma, kernel_matrix
+from ._functions import KERNELS, check_sigma, kernel_matrix
 
 __all__ = [
     'COND_WARN', 'IllConditionedWarning', 'kernel_ridge_alpha', 'kernel_ridge_loss', 'KernelRidge',
@@ -32,7 +32,7 @@ class IllConditionedWarning(UserWarning):
     """K + lam I is so ill-conditioned that alpha may be inaccurate; increase lam or sigma."""
 
 
-def _check_condition(cond, lam, stacklevel=3, bound=False):
+def check_condition(cond, lam, stacklevel=3, bound=False):
     """The one conditioning rule of every kernel-ridge solver (numpy, batched, torch).
 
     Raise when K + lam I is numerically singular (cond > 1 / machine epsilon), warn
@@ -116,7 +116,7 @@ def _cholesky_alpha(A, y, lam):
             "increase lam (or decrease sigma), or remove duplicate points") from exc
     rcond, info = lapack.dpocon(R, anorm, uplo="U")
     cond = np.inf if rcond <= 0 or info != 0 else 1.0 / rcond
-    _check_condition(cond, lam, stacklevel=3)
+    check_condition(cond, lam, stacklevel=3)
     return linalg.cho_solve((R, lower), y, check_finite=False)
 
 
@@ -187,13 +187,13 @@ class KernelRidge(RegressorMixin, BaseEstimator):
         return kernel_matrix(X, Y, self.kernel, self.sigma, self.degree, self.coef0)
 
     def fit(self, X, y):
-        X = _validate_X(self, X, reset=True)
+        X = validate_X(self, X, reset=True)
         require_y(self, y)
         y = as_1d(y, "y", n=X.shape[0])
         lam = check_nonnegative(self.lam, "lam")
         check_choice(self.kernel, "kernel", KERNELS)
         if self.kernel == "rbf":
-            _check_sigma(self.sigma)
+            check_sigma(self.sigma)
         # K is built from validated X, so it is finite and square: solve it in place, unchecked
         self.alpha_ = _cholesky_alpha(self._kernel(X), y, lam)
         self.X_fit_ = X
@@ -202,7 +202,7 @@ class KernelRidge(RegressorMixin, BaseEstimator):
     def predict(self, X):
         """f(x) = sum_i alpha_i K(x_i, x) for each row x of X; shape (n,)."""
         check_is_fitted(self, "alpha_")
-        X = _validate_X(self, X)
+        X = validate_X(self, X)
         return self._kernel(X, self.X_fit_) @ self.alpha_
 
 

@@ -12,7 +12,6 @@ from sklearn.exceptions import ConvergenceWarning
 
 from .._validation import (
     BinaryClassifierMixin,
-    _validate_X,
     as_1d,
     as_2d,
     check_integer,
@@ -23,8 +22,9 @@ from .._validation import (
     check_real,
     encode_binary_labels,
     require_y,
+    validate_X,
 )
-from ._functions import _check_sigma, _rbf
+from ._functions import check_sigma, rbf_unchecked
 
 __all__ = ['kernel_svm_loss', 'kernel_svm_subgradient', 'kernel_svm_step', 'KernelSVM']
 
@@ -181,15 +181,15 @@ class KernelSVM(BinaryClassifierMixin, ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y):
         require_y(self, y)
-        X = _validate_X(self, X, reset=True)
+        X = validate_X(self, X, reset=True)
         self.classes_, y_pm = encode_binary_labels(self, y, X.shape[0])
         y_pm = y_pm.astype(float)
-        sigma = _check_sigma(self.sigma)
+        sigma = check_sigma(self.sigma)
         lam = check_nonnegative(self.lam, "lam")
         lr = check_positive(self.lr, "lr")
         max_iter = check_integer(self.max_iter, "max_iter", low=1)
         tol = check_nonnegative(self.tol, "tol")
-        K = _rbf(X, X, sigma)
+        K = rbf_unchecked(X, X, sigma)
         self.alpha_, self.intercept_, self.loss_history_, converged = _svm_fit(K, y_pm, lam, lr, max_iter, tol)
         self.n_iter_ = len(self.loss_history_) - 1
         if not converged:
@@ -201,8 +201,8 @@ class KernelSVM(BinaryClassifierMixin, ClassifierMixin, BaseEstimator):
     def decision_function(self, X):
         """Scores f(x) = b + sum_j alpha_j K(x_j, x), shape (n,); > 0 leans to ``classes_[1]``."""
         check_is_fitted(self, "alpha_")
-        X = _validate_X(self, X)
-        return _rbf(X, self.X_fit_, _check_sigma(self.sigma)) @ self.alpha_ + self.intercept_
+        X = validate_X(self, X)
+        return rbf_unchecked(X, self.X_fit_, check_sigma(self.sigma)) @ self.alpha_ + self.intercept_
 
     def predict(self, X):
         """Labels in the set seen in fit: ``classes_[1]`` where f(x) >= 0, else ``classes_[0]``."""

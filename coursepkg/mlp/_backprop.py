@@ -17,8 +17,8 @@ import numpy as np
 
 from .._validation import as_1d, as_2d, as_float_array, check_choice, check_nonnegative
 from ..activations import ACTIVATIONS, get_activation
-from ..softmax import _log_softmax
-from ._forward import _check_thetas, _forward, _output_fn, add_bias, forward
+from ..softmax import log_softmax_unchecked
+from ._forward import add_bias, check_thetas, forward, forward_unchecked, output_fn
 
 __all__ = [
     'LOSSES', 'output_delta', 'backward', 'loss_and_gradients', 'loss_value', 'BackwardResult',
@@ -136,7 +136,7 @@ def _data_loss(Z_L, A_L, Y, loss, output):
     if loss == "squared":
         return 0.5 * float(np.sum((A_L - Y) ** 2)) / n
     if output == "softmax":
-        return -float(np.sum(Y * _log_softmax(Z_L, 1))) / n
+        return -float(np.sum(Y * log_softmax_unchecked(Z_L, 1))) / n
     # ln a = -ln(1 + e^{-z}) and ln(1 - a) = -ln(1 + e^{z}): stable for large |z|
     return float(np.sum(Y * np.logaddexp(0.0, -Z_L) + (1 - Y) * np.logaddexp(0.0, Z_L))) / n
 
@@ -178,14 +178,14 @@ def loss_and_gradients(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="c
     ([(3, 3), (1, 4)], 0.7972)
     """
     X = as_2d(X)
-    Thetas = _check_thetas(Thetas, X.shape[1])
+    Thetas = check_thetas(Thetas, X.shape[1])
     _check_loss(loss, output)
     lam = check_nonnegative(lam, "lam")
     check_choice(hidden, "hidden", sorted(ACTIVATIONS))
     g, dg = get_activation(hidden)
     n = X.shape[0]
     Y = _encode_targets(Y, n, Thetas[-1].shape[0])
-    A1, Z, H = _forward(Thetas, X, g, _output_fn(output))
+    A1, Z, H = forward_unchecked(Thetas, X, g, output_fn(output))
     J = _data_loss(Z[-1], H, Y, loss, output)
     delta = output_delta(H, Z[-1], Y, loss, output) / n
     grads = [None] * len(Thetas)
@@ -204,12 +204,12 @@ def loss_and_gradients(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="c
 def loss_value(Thetas, X, Y, hidden="sigmoid", output="sigmoid", loss="cross_entropy", lam=0.0):
     """The J of :func:`loss_and_gradients` alone (forward pass only), e.g. for finite differences."""
     X = as_2d(X)
-    Thetas = _check_thetas(Thetas, X.shape[1])
+    Thetas = check_thetas(Thetas, X.shape[1])
     _check_loss(loss, output)
     lam = check_nonnegative(lam, "lam")
     Y = _encode_targets(Y, X.shape[0], Thetas[-1].shape[0])
     check_choice(hidden, "hidden", sorted(ACTIVATIONS))
-    _, Z, H = _forward(Thetas, X, get_activation(hidden)[0], _output_fn(output))
+    _, Z, H = forward_unchecked(Thetas, X, get_activation(hidden)[0], output_fn(output))
     penalty = lam / (2 * len(X)) * sum(float(np.sum(T[:, 1:] ** 2)) for T in Thetas)
     return _data_loss(Z[-1], H, Y, loss, output) + penalty
 

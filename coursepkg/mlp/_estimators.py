@@ -10,7 +10,6 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
 from .._validation import (
-    _validate_X,
     as_2d,
     as_float_array,
     as_rng,
@@ -22,6 +21,7 @@ from .._validation import (
     check_positive,
     encode_labels,
     require_y,
+    validate_X,
 )
 from ._backprop import loss_and_gradients
 from ._forward import init_params, predict_output
@@ -97,7 +97,7 @@ class _BaseMLP(BaseEstimator):
 
     def _output(self, X, output):
         check_is_fitted(self, "coefs_")
-        X = _validate_X(self, X)
+        X = validate_X(self, X)
         with np.errstate(over="ignore", invalid="ignore"):
             try:
                 return predict_output(self.coefs_, X, hidden=self.activation, output=output)
@@ -155,7 +155,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
 
     def fit(self, X, y):
         require_y(self, y)
-        X = _validate_X(self, X, reset=True)
+        X = validate_X(self, X, reset=True)
         self.classes_, codes = encode_labels(y, X.shape[0])  # refuses continuous targets and NaN
         K = len(self.classes_)
         Y = codes[:, None].astype(float) if K == 2 else np.eye(K)[codes]
@@ -197,7 +197,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
                          max_iter=max_iter, lam=lam, random_state=random_state, verbose=verbose)
 
     def fit(self, X, y):
-        X = _validate_X(self, X, reset=True)
+        X = validate_X(self, X, reset=True)
         require_y(self, y)
         y = as_float_array(y, "y")
         if y.ndim not in (1, 2):

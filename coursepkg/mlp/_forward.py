@@ -152,7 +152,7 @@ def add_bias(a):
     return a1
 
 
-def _output_fn(name):
+def output_fn(name):
     if name == "softmax":
         return softmax
     return get_activation(name)[0]
@@ -162,10 +162,10 @@ def _activation(name, param):
     """g for the ``hidden`` or ``output`` parameter, checked under that name."""
     choices = sorted(ACTIVATIONS) + (["softmax"] if param == "output" else [])
     check_choice(name, param, choices)
-    return _output_fn(name)
+    return output_fn(name)
 
 
-def _check_thetas(Thetas, n_inputs):
+def check_thetas(Thetas, n_inputs):
     if isinstance(Thetas, np.ndarray) and Thetas.ndim == 2:
         Thetas = [Thetas]
     if not isinstance(Thetas, (list, tuple)):
@@ -211,7 +211,7 @@ def forward(Thetas, x, hidden="sigmoid", output="sigmoid"):
     array([1.])
     """
     x = as_1d(x, "x")
-    Thetas = _check_thetas(Thetas, x.shape[0])
+    Thetas = check_thetas(Thetas, x.shape[0])
     g = _activation(hidden, "hidden")
     out = _activation(output, "output")
     a, z = [x], []
@@ -240,12 +240,12 @@ def forward_batch(Thetas, X, hidden="sigmoid", output="sigmoid"):
     Z^(l+1) = [1 A^(l)] Theta^(l)^T: one matrix product per layer for the whole batch.
     """
     X = as_2d(X)
-    Thetas = _check_thetas(Thetas, X.shape[1])
-    A1, Z, H = _forward(Thetas, X, _activation(hidden, "hidden"), _activation(output, "output"))
+    Thetas = check_thetas(Thetas, X.shape[1])
+    A1, Z, H = forward_unchecked(Thetas, X, _activation(hidden, "hidden"), _activation(output, "output"))
     return ForwardCache([X] + [A[:, 1:] for A in A1[1:]] + [H], Z)
 
 
-def _forward(Thetas, X, g, out):
+def forward_unchecked(Thetas, X, g, out):
     """The one batched forward pass, on validated input: ([1 A^(l)] for every layer but the last, Z, h).
 
     Keeping [1 A] (instead of A plus a separate bias) makes every layer one matrix product with a
@@ -284,7 +284,7 @@ def collapse_linear(Thetas):
     """
     if not isinstance(Thetas, (list, tuple)) or len(Thetas) == 0:
         raise ValueError(f"Thetas must be a non-empty list of 2-D arrays; got {type(Thetas).__name__}")
-    Thetas = _check_thetas(Thetas, as_2d(Thetas[0], "Thetas[0]").shape[1] - 1)
+    Thetas = check_thetas(Thetas, as_2d(Thetas[0], "Thetas[0]").shape[1] - 1)
     W, b = split_theta(Thetas[0])
     for Theta in Thetas[1:]:
         W_next, b_next = split_theta(Theta)

@@ -35,7 +35,7 @@ def _chunk_rows(n_cols, per_entry, working_memory):
     return max(1, int(working_memory // (8 * n_cols * per_entry)))
 
 
-def _mahalanobis_factor(A, VI):
+def mahalanobis_factor(A, VI):
     """L with VI = L L^T (Cholesky), so that d(a, b) = ||(a - b) L||; VI estimated from A if None.
 
     Callers pass the *training* (reference) set as A: a covariance estimated from the queries would
@@ -97,18 +97,18 @@ def _distance_block(A, B, metric, B_aug=None, L=None, squared=False, out=None):
     return out
 
 
-def _check_metric(metric):
+def check_metric(metric):
     check_choice(metric, "metric", METRICS)
 
 
-def _chunk_step(n, p, metric, working_memory):
+def chunk_step(n, p, metric, working_memory):
     """Rows of A per chunk against n points in R^p: a multiple of BLOCK for euclidean (aligned blocks)."""
     per_entry = 2 if metric == "euclidean" else 2 * p
     step = _chunk_rows(n, per_entry, working_memory)
     return BLOCK * max(1, step // BLOCK) if metric == "euclidean" else step
 
 
-def _chunks(A, B, metric, VI=None, working_memory=None, squared=False, out=None):
+def distance_chunks(A, B, metric, VI=None, working_memory=None, squared=False, out=None):
     """Yield (start, D_chunk, s, A_chunk) for row blocks of A: the distances are s * D_chunk (with
     ``squared``, s * sqrt(D_chunk + ||a||^2) for the rows a of the scaled A_chunk).
 
@@ -121,20 +121,20 @@ def _chunks(A, B, metric, VI=None, working_memory=None, squared=False, out=None)
     (a slice of the result, or one buffer reused for every chunk: fresh large arrays cost a
     page fault per 4 KiB the first time they are written).
     """
-    _check_metric(metric)
+    check_metric(metric)
     A, B, s = centre_and_scale(A, B)
     L = None
     if metric == "mahalanobis":
         if VI is None:  # estimated from the scaled training set: VI' = s^2 VI, so the distances need no s
-            L, s = _mahalanobis_factor(B, None), 1.0
+            L, s = mahalanobis_factor(B, None), 1.0
         else:
-            L = _mahalanobis_factor(B, VI)
+            L = mahalanobis_factor(B, VI)
     B_aug = None
     if metric == "euclidean":  # rows [-2 b, ||b||^2], made once for all chunks
         B_aug = np.empty((B.shape[0], B.shape[1] + 1))
         np.multiply(B, -2.0, out=B_aug[:, :-1])
         B_aug[:, -1] = np.einsum("ij,ij->i", B, B)
-    step = _chunk_step(*B.shape, metric, working_memory)
+    step = chunk_step(*B.shape, metric, working_memory)
     for start in range(0, A.shape[0], step):
         stop = min(start + step, A.shape[0])
         block = None if out is None else out(start, stop)
@@ -180,7 +180,7 @@ def pairwise_distances(A, B, metric="euclidean", VI=None, working_memory=None):
     B = as_2d(B, "B", n_features=A.shape[1])
     D = np.empty((A.shape[0], B.shape[0]))
     s = 1.0
-    for chunk in _chunks(A, B, metric, VI, working_memory, out=lambda start, stop: D[start:stop]):
+    for chunk in distance_chunks(A, B, metric, VI, working_memory, out=lambda start, stop: D[start:stop]):
         s = chunk[2]
     if s != 1.0:
         with np.errstate(over="ignore"):  # beyond 1.8e308 a distance is +inf

@@ -13,7 +13,6 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
 from .._scaling import centre_and_scale
 from .._validation import (
-    _validate_X,
     as_1d,
     as_2d,
     as_float_array,
@@ -22,8 +21,9 @@ from .._validation import (
     check_is_fitted,
     encode_labels,
     require_y,
+    validate_X,
 )
-from ._distances import WORKING_MEMORY, _check_metric, _mahalanobis_factor, pairwise_distances
+from ._distances import WORKING_MEMORY, check_metric, mahalanobis_factor, pairwise_distances
 from ._search import kneighbors_chunked
 
 __all__ = ['kneighbors', 'KNeighborsClassifier', 'KNeighborsRegressor', 'median_nn_distance']
@@ -44,7 +44,7 @@ def kneighbors(X_query, X_train, k, metric="euclidean", VI=None, working_memory=
     X_train = as_2d(X_train, "X_train")
     X_query = as_2d(X_query, "X_query", n_features=X_train.shape[1])
     k = check_integer(k, "k", low=1)
-    _check_metric(metric)
+    check_metric(metric)
     if k > X_train.shape[0]:
         raise ValueError(f"k must be <= the number of training points, {X_train.shape[0]}; got {k}")
     budget = WORKING_MEMORY if working_memory is None else working_memory
@@ -57,7 +57,7 @@ def kneighbors(X_query, X_train, k, metric="euclidean", VI=None, working_memory=
     return np.take_along_axis(D, ind, axis=1), ind
 
 
-def _weights(dist, weights):
+def neighbor_weights(dist, weights):
     """Neighbour weights: 1 (uniform) or 1/d (distance; a query at distance 0 keeps only those neighbours)."""
     check_choice(weights, "weights", ("uniform", "distance"))
     if weights == "uniform":
@@ -81,9 +81,9 @@ class _KNeighborsBase(BaseEstimator):
         self.working_memory = working_memory
 
     def _fit(self, X, y):
-        X = _validate_X(self, X, reset=True)
+        X = validate_X(self, X, reset=True)
         require_y(self, y)
-        _check_metric(self.metric)
+        check_metric(self.metric)
         check_integer(self.n_neighbors, "n_neighbors", low=1)
         check_choice(self.weights, "weights", ("uniform", "distance"))
         if self.working_memory is not None:
@@ -93,9 +93,9 @@ class _KNeighborsBase(BaseEstimator):
         self.VI_ = None  # None with "mahalanobis": estimated from the training set at every query
         if self.metric == "mahalanobis":
             if self.VI is None:  # checked now, on the scaled training set that kneighbors will use
-                _mahalanobis_factor(centre_and_scale(X, X)[1], None)
+                mahalanobis_factor(centre_and_scale(X, X)[1], None)
             else:
-                _mahalanobis_factor(X, self.VI)
+                mahalanobis_factor(X, self.VI)
                 self.VI_ = as_float_array(self.VI, "VI")
         self.X_fit_ = X
         return X
@@ -103,7 +103,7 @@ class _KNeighborsBase(BaseEstimator):
     def kneighbors(self, X):
         """(dist, ind) of the ``n_neighbors`` nearest training points of each row of X."""
         check_is_fitted(self, "X_fit_")
-        X = _validate_X(self, X)
+        X = validate_X(self, X)
         return kneighbors(X, self.X_fit_, self.n_neighbors, self.metric, self.VI_, self.working_memory)
 
 
@@ -149,7 +149,7 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighborsBase):
     def predict_proba(self, X):
         """Weighted vote shares, shape (m, n_classes), columns in the order of ``classes_``."""
         dist, ind = self.kneighbors(X)
-        w = _weights(dist, self.weights)
+        w = neighbor_weights(dist, self.weights)
         votes = np.zeros((len(ind), len(self.classes_)))
         rows = np.repeat(np.arange(len(ind)), ind.shape[1])
         np.add.at(votes, (rows, self.y_fit_[ind].ravel()), w.ravel())
@@ -180,7 +180,7 @@ class KNeighborsRegressor(RegressorMixin, _KNeighborsBase):
 
     def predict(self, X):
         dist, ind = self.kneighbors(X)
-        w = _weights(dist, self.weights)
+        w = neighbor_weights(dist, self.weights)
         return np.sum(w * self.y_fit_[ind], axis=1) / np.sum(w, axis=1)
 
 

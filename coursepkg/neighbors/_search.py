@@ -6,7 +6,7 @@ that avoids sorting whole rows (the slow step of brute-force k-NN); tests check 
 """
 import numpy as np
 
-from ._distances import _chunk_step, _chunks
+from ._distances import chunk_step, distance_chunks
 
 __all__ = []
 
@@ -58,9 +58,9 @@ def kneighbors_chunked(X_query, X_train, k, metric="euclidean", VI=None, working
     squared = metric == "euclidean"  # rank ||b||^2 - 2 a^T b: no pass over the block for ||a||^2 or sqrt
     n = X_train.shape[0]
     w = _group_width(n, k)
-    chunk_rows = min(_chunk_step(*X_train.shape, metric, working_memory), X_query.shape[0])
+    chunk_rows = min(chunk_step(*X_train.shape, metric, working_memory), X_query.shape[0])
     buffer = np.full((chunk_rows, -(-n // w) * w), np.inf)  # one buffer for every chunk, +inf padded
-    chunks = _chunks(X_query, X_train, metric, VI, working_memory, squared,
+    chunks = distance_chunks(X_query, X_train, metric, VI, working_memory, squared,
                      out=lambda start, stop: buffer[:stop - start, :n])
     for start, D, s, rows in chunks:
         idx = _smallest_k(buffer[:len(D)], k, n, w)

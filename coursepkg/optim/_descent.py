@@ -22,7 +22,7 @@ from .._validation import (
     check_nonnegative,
     check_positive_int,
 )
-from ..activations import _sigmoid
+from ..activations import sigmoid_unchecked
 
 __all__ = [
     'logistic_loss', 'logistic_gradient', 'logistic_hessian', 'gradient_descent', 'newton_method',
@@ -59,13 +59,13 @@ def logistic_loss(theta, X, y, lam=0.0):
 def logistic_gradient(theta, X, y, lam=0.0):
     """Gradient 1/n X^T (sigma(X theta) - y) + lam theta."""
     theta, X, y = _check_xy(theta, X, y, lam)
-    return X.T @ (_sigmoid(safe_matmul(X, theta)) - y) / X.shape[0] + lam * theta
+    return X.T @ (sigmoid_unchecked(safe_matmul(X, theta)) - y) / X.shape[0] + lam * theta
 
 
 def logistic_hessian(theta, X, y, lam=0.0):
     """Hessian 1/n X^T diag(h (1 - h)) X + lam I: positive semi-definite, so J is convex."""
     theta, X, y = _check_xy(theta, X, y, lam)
-    h = _sigmoid(safe_matmul(X, theta))
+    h = sigmoid_unchecked(safe_matmul(X, theta))
     return safe_matmul(X.T * (h * (1 - h)), X) / X.shape[0] + lam * np.eye(X.shape[1])
 
 

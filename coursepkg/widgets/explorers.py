@@ -12,7 +12,7 @@ import numpy as np
 from .._validation import as_1d, as_2d, check_labels_pm1
 from ..figures.ch03 import weights_view  # the static view of weights_explorer, re-exported with it
 from ..perceptron import perceptron_predict
-from ..plotting import _limits, decision_regions, grid_2d, plot_line_boundary
+from ..plotting import decision_regions, grid_2d, padded_limits, plot_line_boundary
 from ..style import PALETTE, new_figure, point_size
 from ._base import Explorer, slider_row
 
@@ -148,7 +148,7 @@ def knn_explorer(X, y, X_test, y_test, k=15, metric="euclidean", k_max=99, resol
     X, X_test = as_2d(X, "X", n_features=2), as_2d(X_test, "X_test", n_features=2)
     y, y_test = as_1d(y, "y", n=len(X)), as_1d(y_test, "y_test", n=len(X_test))
     metrics = ("euclidean", "manhattan", "chebyshev", "mahalanobis")
-    xlim, ylim = _limits(X)
+    xlim, ylim = padded_limits(X)
     _, _, G = grid_2d(xlim, ylim, resolution)
     votes = KnnVotes(X, y, np.vstack([G, X_test]), k_max)
     for m in metrics:  # one neighbour search per metric now, so that no move waits for one
