@@ -220,9 +220,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(getattr(pytest.mark, f"ch{chapter}"))
         if item.nodeid in KNOWN_MACHINE_DEPENDENT:
             item.add_marker(pytest.mark.xfail(reason=KNOWN_MACHINE_DEPENDENT[item.nodeid], strict=False))
-    # The book tests run last: their build starts in the background when collection ends (below).
-    items[:] = ([item for item in items if not item.nodeid.startswith("tests/test_book.py")]
-                + [item for item in items if item.nodeid.startswith("tests/test_book.py")])
+    # The modules with background work run last, in the order their jobs finish (see below).
+    late = {path: rank for rank, path in enumerate(BACKGROUND_MODULES, start=1)}
+    items.sort(key=lambda item: late.get(item.nodeid.split("::")[0], 0))  # stable: the rest keep their order
     config.stash[ITEMS_KEY] = list(items)  # every collected test, before -m or -k deselect any
     if config.getoption("--chapters"):
         for item in items:
@@ -235,48 +235,71 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
-# --- The book build starts in the background as soon as collection ends -------------------------
-# Building the book (jupyter-book, from the stored outputs) is a separate process that needs no
-# test: started first, it runs on the second core while the rest of the suite runs, and the book
-# tests, moved to the end, find it done. The build sees this machine's default float configuration
-# (it executes nothing). Without vendored assets (no npm) the fixture builds as before.
-BOOK_BUILD_KEY = pytest.StashKey[dict]()
+# --- Background work, started as soon as collection ends ------------------------------------------
+# The suite keeps one core busy (a test, or the notebook kernel it waits for); the second would
+# idle. So the self-contained heavy work of three test modules runs there, one job after another,
+# each in fresh processes: the figure builds (tests/test_figures.py), the layout of every figure
+# (tests/test_figure_layout.py), the strict book build and its browser visits (tests/test_book.py).
+# Those modules run last (see pytest_collection_modifyitems) and find their results ready. A module
+# opts in with ``background_job(config, items) -> callable or None``, called here in the main thread
+# with its selected tests; its fixtures call :func:`background_result`, and without a result (the
+# module not selected, or nothing to run in the background) compute as before.
+BACKGROUND_KEY = pytest.StashKey[dict]()
+BACKGROUND_MODULES = ("tests/test_figures.py", "tests/test_figure_layout.py", "tests/test_book.py")
+
+
+def default_env():
+    """``os.environ`` with this machine's default floating-point configuration (as the stored outputs had)."""
+    env = dict(os.environ)
+    for key, value in _DEFAULT_ENV.items():
+        env.pop(key, None) if value is None else env.__setitem__(key, value)
+    return env
 
 
 def pytest_collection_finish(session):
     config = session.config
-    wanted = any(item.nodeid.startswith("tests/test_book.py::") for item in session.items)
-    if not wanted or config.option.collectonly or not (ROOT / "book" / "_vendor").is_dir():
+    if config.option.collectonly:
         return
-    import shutil
-    import subprocess
-    import sys
-    import tempfile
     import threading
 
-    jupyter_book = shutil.which("jupyter-book", path=str(Path(sys.executable).parent)) or shutil.which("jupyter-book")
-    if jupyter_book is None:
+    selected = {}
+    for item in session.items:
+        path = item.nodeid.split("::")[0]
+        if path in BACKGROUND_MODULES and getattr(item, "module", None) is not None:
+            selected.setdefault(path, []).append(item)
+    jobs = {}
+    for path in BACKGROUND_MODULES:
+        items = selected.get(path)
+        start = getattr(items[0].module, "background_job", None) if items else None
+        job = start(config, items) if start else None
+        if job is not None:
+            jobs[path] = job
+    if not jobs:
         return
-    out = Path(tempfile.mkdtemp(prefix="coursepkg-book-"))
-    state = {"out": out}
-    cmd = [jupyter_book, "build", str(ROOT), "--path-output", str(out), "-W", "--keep-going"]
-    env = {**os.environ, **{k: v for k, v in _DEFAULT_ENV.items() if v is not None}}
-    for key, value in _DEFAULT_ENV.items():
-        if value is None:
-            env.pop(key, None)
+    results = {path: {"done": threading.Event()} for path in jobs}
 
     def run():
-        state["proc"] = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800, env=env)
+        for path, job in jobs.items():
+            try:
+                results[path]["value"] = job()
+            except BaseException as exc:  # noqa: BLE001 - raised again in the test that asks for it
+                results[path]["error"] = exc
+            finally:
+                results[path]["done"].set()
 
-    state["thread"] = threading.Thread(target=run, name="book-build", daemon=True)
-    state["thread"].start()
-    config.stash[BOOK_BUILD_KEY] = state
+    threading.Thread(target=run, name="background-jobs", daemon=True).start()
+    config.stash[BACKGROUND_KEY] = results
 
 
-def early_book_build(config):
-    """The background build's (completed process, html folder), or None if none was started."""
-    state = config.stash.get(BOOK_BUILD_KEY, None)
-    if state is None:
+def background_result(config, path):
+    """What the background job of test module ``path`` returned (waiting for it), or None if it has none.
+
+    An exception the job raised is raised here, in the test that needs the result.
+    """
+    results = config.stash.get(BACKGROUND_KEY, {})
+    if path not in results:
         return None
-    state["thread"].join()
-    return state["proc"], state["out"] / "_build" / "html"
+    results[path]["done"].wait()
+    if "error" in results[path]:
+        raise results[path]["error"]
+    return results[path]["value"]

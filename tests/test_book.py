@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
@@ -80,18 +81,55 @@ def vendored():
     return result.returncode == 0
 
 
+def background_job(config, items):
+    """Called by conftest.py when collection ends: the strict build (stored outputs, this machine's
+    default float configuration), then the browser visits, run in the background meanwhile."""
+    jupyter_book = _load_tool("build_book").find_jupyter_book()
+    if not (ROOT / "book" / "_vendor").is_dir() or jupyter_book is None:
+        return None  # the fixtures build here, with CDN assets if the vendored ones are missing
+    from conftest import default_env
+
+    out = Path(tempfile.mkdtemp(prefix="coursepkg-book-"))
+    config.add_cleanup(lambda: shutil.rmtree(out, ignore_errors=True))
+    cmd = [jupyter_book, "build", str(ROOT), "--path-output", str(out), "-W", "--keep-going"]
+    env = default_env()
+    # One browser, started here in the main thread (its Popen runs code between fork and exec,
+    # which is unsafe from a thread); one is enough beside the one core the suite keeps busy.
+    wants_visits = _chromium() is not None and any("visits" in item.fixturenames for item in items)
+    browser = _load_tool("screenshot").Browser() if wants_visits else None
+    if browser is not None:
+        config.add_cleanup(browser.close)  # if the session ends before the job does
+
+    def job():
+        try:
+            proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800, env=env)
+            html = out / "_build" / "html"
+            seen = _visit_book([browser], html) if browser is not None and proc.returncode == 0 else None
+            return (proc, html), seen
+        finally:
+            if browser is not None:
+                browser.close()
+
+    return job
+
+
 @pytest.fixture(scope="module")
-def build(request, tmp_path_factory, vendored, config):
+def early(request):
+    """The background job's ((completed build, html folder), visits or None), or None if none ran."""
+    from conftest import background_result
+
+    return background_result(request.config, "tests/test_book.py")
+
+
+@pytest.fixture(scope="module")
+def build(tmp_path_factory, vendored, config, early):
     """Build the whole book once; return (completed process, html folder).
 
     The suite starts this build in the background when collection ends (conftest.py); the
     fixture then only waits for it. Without vendored assets it builds here, with CDN assets.
     """
-    from conftest import early_book_build
-
-    early = early_book_build(request.config) if vendored else None
-    if early is not None:
-        return early
+    if early is not None and vendored:
+        return early[0]
     out = tmp_path_factory.mktemp("book")
     cmd = [_jupyter_book(), "build", str(ROOT), "--path-output", str(out), "-W", "--keep-going"]
     if not vendored:
@@ -104,11 +142,14 @@ def build(request, tmp_path_factory, vendored, config):
     return proc, out / "_build" / "html"
 
 
-@pytest.fixture(scope="module")
-def pages(build):
-    _, html = build
+def _pages(html):
     # _static/ holds theme templates, not pages.
     return sorted(p for p in html.rglob("*.html") if p.relative_to(html).parts[0] != "_static")
+
+
+@pytest.fixture(scope="module")
+def pages(build):
+    return _pages(build[1])
 
 
 def test_build_is_clean(build):
@@ -288,18 +329,27 @@ def _errors(result):
     return [e for e in result["errors"] if not any(a in e for a in _ALLOWED_CONSOLE)]
 
 
-@pytest.fixture(scope="module")
-def visits(build, pages, vendored):
-    """Every page opened in headless Chromium (network cut), two browsers at a time."""
-    _need_browser(vendored)
-    _, html = build
+def _visit_book(browsers, html):
+    """Every page of the build at ``html`` opened in ``browsers`` (headless Chromium, network cut).
+
+    Returns (results by width, screenshot folder).
+    """
     shots = ROOT / "_build" / "screenshots"
     shutil.rmtree(shots, ignore_errors=True)  # only this run's pages
+    # A redirect stub would be left mid-probe; its target is visited in its own right.
+    return _visit_all(browsers, [p for p in _pages(html) if not _redirect(p)], html, shots), shots
+
+
+@pytest.fixture(scope="module")
+def visits(build, vendored, early):
+    """Every page opened in headless Chromium (network cut): in the background job, else here, two browsers at a time."""
+    _need_browser(vendored)
+    if early is not None and early[1] is not None:
+        return early[1]
     browser_cls = _load_tool("screenshot").Browser
     browsers = [browser_cls(), browser_cls()]  # started here: Popen is not forked from threads
     try:
-        # A redirect stub would be left mid-probe; its target is visited in its own right.
-        return _visit_all(browsers, [p for p in pages if not _redirect(p)], html, shots), shots
+        return _visit_book(browsers, build[1])
     finally:
         for browser in browsers:
             browser.close()

@@ -1,14 +1,19 @@
 """Layout of every registered figure in both styles, judged on the rendered window extents.
 
-Every figure is drawn once per style and checked once (the ``checked`` fixture); each assertion
-reuses that result. The planted-defect tests show the check fails on each defect the slides had:
+Every figure is drawn once per style and checked once, in a fresh process that conftest.py starts in
+the background when collection ends (the ``checked`` fixture); each assertion reuses that result. The planted-defect tests show the check fails on each defect the slides had:
 a title off the canvas, labels on labels, type below the floor, a legend over the data, one line
 hiding another, a colour map other than the style's.
 """
+import json
+import subprocess
+import sys
+
 import numpy as np
 import pytest
+from conftest import background_result, default_env
 
-from coursepkg.figures import render, select
+from coursepkg.figures import select
 from coursepkg.figures.layout import MIN_FONT_PT, layout_problems, visible_texts
 from coursepkg.style import PALETTE, new_figure, style_context
 
@@ -16,16 +21,43 @@ STYLES = ("slides", "book")
 NAMES = [spec.name for spec in select()]
 
 
+# Run in a fresh process: every figure drawn once per style, its problems printed as JSON.
+_CHECK_ALL = """
+import json, sys
+import matplotlib.pyplot as plt
+from coursepkg.figures import render
+from coursepkg.figures.layout import layout_problems
+from coursepkg.style import style_context
+problems = {}
+for style in sys.argv[1].split(","):
+    for name in sys.argv[2:]:
+        fig = render(name, style=style)
+        with style_context(style):
+            problems[style + "/" + name] = layout_problems(fig, style)
+        plt.close(fig)
+print(json.dumps(problems))
+"""
+
+
+def _check_all():
+    """(style, name) -> the layout problems of that figure, computed in a fresh process."""
+    done = subprocess.run([sys.executable, "-c", _CHECK_ALL, ",".join(STYLES), *NAMES], capture_output=True,
+                          text=True, timeout=1200, env=default_env())
+    if done.returncode != 0:
+        raise RuntimeError(f"the layout check failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
+    return {tuple(key.split("/", 1)): found for key, found in json.loads(done.stdout).items()}
+
+
+def background_job(config, items):
+    """Called by conftest.py when collection ends: the check of every figure runs in the background meanwhile."""
+    return _check_all if any("checked" in item.fixturenames for item in items) else None
+
+
 @pytest.fixture(scope="module")
-def checked():
+def checked(request):
     """(style, name) -> the layout problems of that figure, each figure rendered once per style."""
-    problems = {}
-    for style in STYLES:
-        for name in NAMES:
-            fig = render(name, style=style)
-            with style_context(style):
-                problems[style, name] = layout_problems(fig, style)
-    return problems
+    early = background_result(request.config, "tests/test_figure_layout.py")
+    return early if early is not None else _check_all()
 
 
 @pytest.mark.parametrize("style", STYLES)

@@ -2,12 +2,16 @@
 matches its stored gallery image under a second floating-point configuration.
 
 One build of every figure is shared by the module: book style, every format, PNGs at the gallery's
-resolution, over two fresh worker processes under the second configuration (see the root
-conftest.py). Its PNGs are the image regression against book/gallery/, whose images were made
+resolution, in a fresh process over two fresh workers under the second configuration (see the root
+conftest.py, which starts it in the background when collection ends). Its PNGs are the image regression against book/gallery/, whose images were made
 under the default configuration, so a figure that moves with last-bit rounding fails there; a
 second build of a sample (one figure per chapter, every format) must give the same bytes.
 """
 import filecmp
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import matplotlib as mpl
@@ -30,17 +34,19 @@ CHAPTER_1 = {"perceptron_poll", "activation_gallery", "xor_three_perceptrons", "
 FORMATS_PNG_FIRST = ("png", *(f for f in FORMATS if f != "png"))
 
 
-def _build(names, out, float_config):
-    """``names`` as the gallery draws them, every format, over two fresh workers (second configuration)."""
-    with float_config.second():
-        return write_figures(names, out, formats=FORMATS_PNG_FIRST, style="book", dpi=GALLERY_DPI, jobs=2)
+def _build(names, out):
+    """``names`` as the gallery draws them, every format, in a fresh process over two fresh workers.
 
-
-@pytest.fixture(scope="module")
-def figure_build(tmp_path_factory, float_config):
-    """Every figure built once: (folder, paths written)."""
-    out = tmp_path_factory.mktemp("figures")
-    return out, _build([s.name for s in select()], out, float_config)
+    The children inherit the configuration conftest.py set (the second one, unless
+    ``--float-config=default``). Returns the paths written.
+    """
+    code = ("import sys\nfrom coursepkg.figures import write_figures\nfrom coursepkg.figures.gallery import GALLERY_DPI\n"
+            f"write_figures(sys.argv[2:], sys.argv[1], formats={FORMATS_PNG_FIRST!r}, style='book', dpi=GALLERY_DPI, jobs=2)")
+    done = subprocess.run([sys.executable, "-c", code, str(out), *names], cwd=ROOT, capture_output=True, text=True,
+                          timeout=1200)
+    if done.returncode != 0:
+        raise RuntimeError(f"the figure build failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
+    return sorted(Path(out).iterdir())
 
 
 def _sample():
@@ -51,6 +57,32 @@ def _sample():
     return list(first.values())
 
 
+def _both_builds(root):
+    """Every figure once, and the sample again in other fresh workers: {"all"|"sample": (folder, paths)}."""
+    builds = {}
+    for key, names in (("all", [s.name for s in select()]), ("sample", _sample())):
+        builds[key] = (root / key, _build(names, root / key))
+    return builds
+
+
+def background_job(config, items):
+    """Called by conftest.py when collection ends: both builds run in the background meanwhile."""
+    if not any("figure_build" in item.fixturenames for item in items):
+        return None
+    root = Path(tempfile.mkdtemp(prefix="coursepkg-figures-"))
+    config.add_cleanup(lambda: shutil.rmtree(root, ignore_errors=True))
+    return lambda: _both_builds(root)
+
+
+@pytest.fixture(scope="module")
+def figure_build(request, tmp_path_factory):
+    """Every figure built once, and a sample built again: see :func:`_both_builds`."""
+    from conftest import background_result
+
+    early = background_result(request.config, "tests/test_figures.py")
+    return early if early is not None else _both_builds(tmp_path_factory.mktemp("figures"))
+
+
 @pytest.mark.ch1
 def test_every_chapter_1_figure_of_the_syllabus_is_registered():
     assert {s.name for s in select(chapter=1)} == CHAPTER_1
@@ -58,15 +90,15 @@ def test_every_chapter_1_figure_of_the_syllabus_is_registered():
 
 
 @pytest.mark.slow
-def test_every_figure_builds_and_a_rebuilt_sample_is_byte_identical(figure_build, tmp_path, float_config):
+def test_every_figure_builds_and_a_rebuilt_sample_is_byte_identical(figure_build):
     # Two builds in different fresh workers: a figure's bytes must not depend on the process it
     # lands in or on the figures drawn before it there.
-    _, paths = figure_build
+    _, paths = figure_build["all"]
     assert len(paths) == len(FORMATS) * len(select())
     assert all(path.stat().st_size > 1000 for path in paths)
     sample = _sample()
     assert len(sample) == len({s.chapter for s in select()}) == 7
-    again = _build(sample, tmp_path, float_config)
+    _, again = figure_build["sample"]
     first = {path.name: path for path in paths}
     assert len(again) == len(FORMATS) * len(sample)
     for path in again:
@@ -138,7 +170,7 @@ def test_gallery_page_and_images_match_the_registry(figure_build):
     """
     from coursepkg.figures.gallery import write_gallery
 
-    problems = write_gallery(ROOT / "book", check=True, rendered=figure_build[0])
+    problems = write_gallery(ROOT / "book", check=True, rendered=figure_build["all"][0])
     assert problems == [], "\n".join(problems)
 
 

@@ -115,7 +115,7 @@ class Browser:
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for fd in high:
             os.close(fd)
-        self._buffer, self._events, self._id = b"", [], 0
+        self._buffer, self._events, self._id, self._closed = b"", [], 0, False
 
     def __enter__(self):
         return self
@@ -124,7 +124,10 @@ class Browser:
         self.close()
 
     def close(self) -> None:
-        """Stop Chromium and remove its profile."""
+        """Stop Chromium and remove its profile (once: a second call does nothing)."""
+        if self._closed:
+            return
+        self._closed = True
         if self._proc.poll() is None:
             self._proc.terminate()
             try:
