@@ -63,8 +63,12 @@ ITEMS_KEY = pytest.StashKey[list]()
 
 # The second configuration. OpenBLAS (numpy's and scipy's copies) on another CPU kernel and one
 # thread changes the last bits of products and solves; MKL's AVX2 path those of torch's products
-# (tests/test_suite.py checks that the kernels really round differently).
-SECOND_FLOAT_CONFIG = {"OPENBLAS_CORETYPE": "Sandybridge", "OPENBLAS_NUM_THREADS": "1", "MKL_CBWR": "AVX2"}
+# (tests/test_suite.py checks that the kernels really round differently); one OpenMP thread sums
+# torch's parallel reductions in another order than the default's two. One thread is also what the
+# suite wants: the second core runs the background jobs (below), and OpenMP threads that find their
+# core busy spin while waiting for each other (two threads made the torch-heavy tests 1.5-2x slower).
+SECOND_FLOAT_CONFIG = {"OPENBLAS_CORETYPE": "Sandybridge", "OPENBLAS_NUM_THREADS": "1", "MKL_CBWR": "AVX2",
+                       "OMP_NUM_THREADS": "1"}
 _DEFAULT_ENV = {key: os.environ.get(key) for key in SECOND_FLOAT_CONFIG}
 _SECOND = {}
 
@@ -96,8 +100,8 @@ def second_float_config():
 
 def pytest_configure(config):
     # numpy's and scipy's OpenBLAS are loaded first, so this process keeps the default (only
-    # torch's MKL, loaded later, reads MKL_CBWR here too: nothing in-process compares stored
-    # outputs); child processes started from now on get the second configuration.
+    # torch, loaded later, reads MKL_CBWR and OMP_NUM_THREADS here too: nothing in-process compares
+    # stored outputs); child processes started from now on get the second configuration.
     if config.getoption("--float-config") == "second":
         import scipy.linalg  # noqa: F401
 
@@ -237,15 +241,18 @@ def pytest_collection_modifyitems(config, items):
 
 # --- Background work, started as soon as collection ends ------------------------------------------
 # The suite keeps one core busy (a test, or the notebook kernel it waits for); the second would
-# idle. So the self-contained heavy work of three test modules runs there, one job after another,
-# each in fresh processes: the figure builds (tests/test_figures.py), the layout of every figure
-# (tests/test_figure_layout.py), the strict book build and its browser visits (tests/test_book.py).
+# idle. So the self-contained heavy work of five test modules runs there, one job after another,
+# each in fresh processes: the quick bench (tests/test_bench.py), the hostile grading corpus
+# (tests/test_grading_hostile.py), the figure builds (tests/test_figures.py), the layout of every
+# figure (tests/test_figure_layout.py), the strict book build and its browser visits (tests/test_book.py).
 # Those modules run last (see pytest_collection_modifyitems) and find their results ready. A module
 # opts in with ``background_job(config, items) -> callable or None``, called here in the main thread
 # with its selected tests; its fixtures call :func:`background_result`, and without a result (the
 # module not selected, or nothing to run in the background) compute as before.
 BACKGROUND_KEY = pytest.StashKey[dict]()
-BACKGROUND_MODULES = ("tests/test_figures.py", "tests/test_figure_layout.py", "tests/test_book.py")
+BACKGROUND_MODULES = (
+    "tests/test_bench.py", "tests/test_grading_hostile.py", "tests/test_figures.py", "tests/test_figure_layout.py",
+    "tests/test_book.py")
 
 
 def default_env():

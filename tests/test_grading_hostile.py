@@ -1,6 +1,7 @@
 """The grader against a hostile corpus built from the real chapter 1 notebooks, and the round trip.
 
-Every hostile submission is graded in ONE batch (3 jobs, under bubblewrap), next to honest
+Every hostile submission is graded in ONE batch (3 jobs, under bubblewrap, in a fresh process that
+conftest.py starts in the background when collection ends), next to honest
 solutions, so the test also shows that the batch completes, that nothing is written outside
 ``--out`` and that no submission reaches the grader, another submission or a later one. Each
 case states the exact score and the reason it must get. Expected values come from the solution
@@ -8,9 +9,14 @@ and student notebooks themselves (full marks / "not implemented") and, for answe
 types, from the in-notebook self-check (``run_checks``), not from the grader.
 """
 import csv
+import dataclasses
 import hashlib
 import json
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -19,7 +25,7 @@ import numpy as np
 import pytest
 
 from coursepkg.exercises import all_exercises, get_exercise, run_checks
-from coursepkg.grading import GradeOptions, grade_batch
+from coursepkg.grading import GradeOptions, GradeRecord
 
 pytestmark = [pytest.mark.ch1, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[1]
@@ -262,9 +268,18 @@ def _processes_with(needle):
     return found
 
 
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory):
-    base = tmp_path_factory.mktemp("hostile")
+# The batch runs in a fresh process, as an instructor's would, with the secret in its environment.
+_BATCH = """
+import json, sys
+from coursepkg.grading import GradeOptions, grade_batch
+records = grade_batch([sys.argv[1]], sys.argv[2], chapter=1, options=GradeOptions(**json.loads(sys.argv[3])), jobs=3,
+                      progress=False)
+print(json.dumps([r.to_dict() for r in records]))
+"""
+
+
+def _prepare(base):
+    """Write the corpus and an earlier gradebook; (expected, (sizes, digests) of the inputs before grading)."""
     out = base / "out"
     expected = _corpus(base, out)
     before = {p.name: p.lstat().st_size for p in (base / "in").iterdir()}
@@ -272,20 +287,54 @@ def hostile(tmp_path_factory):
                and p.stat().st_size < 2**30}
     out.mkdir()
     (out / "gradebook.csv").write_text("earlier gradebook\n")
-    os.environ["COURSEPKG_TEST_SECRET"] = SECRET
-    try:
-        start = time.perf_counter()
-        records = grade_batch([base / "in"], out, chapter=1, options=OPTIONS, jobs=3, progress=False)
-        seconds = time.perf_counter() - start
-    finally:
-        del os.environ["COURSEPKG_TEST_SECRET"]
+    return expected, (before, digests)
+
+
+def _grade(base, expected, inputs, env):
+    """Grade the corpus in ONE batch (3 jobs, in a fresh process); what the tests of this module share."""
+    options = json.dumps(dataclasses.asdict(OPTIONS))
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _BATCH, str(base / "in"), str(base / "out"), options],
+                          capture_output=True, text=True, timeout=900, env={**env, "COURSEPKG_TEST_SECRET": SECRET})
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"the hostile batch failed (exit {done.returncode}):\n{done.stderr[-4000:]}")
+    records = [GradeRecord.from_dict(r) for r in json.loads(done.stdout)]
     time.sleep(1.0)  # an escaped process would write its marker within 0.1 s
     for r in records:  # the table for the closing note: pytest -s shows it
         print(f"{r.student:<22} {r.score:g}/{r.max_score:g} {r.status:<10}",
               "; ".join(f"{row.id}: {row.reason}" for row in r.exercises if row.status != "passed")[:300],
               "; ".join(r.flags))
     print(f"batch of {len(records)} in {seconds:.1f} s")
-    return base, expected, {r.student: r for r in records}, (before, digests)
+    return base, expected, {r.student: r for r in records}, inputs
+
+
+def background_job(config, items):
+    """Called by conftest.py when collection ends: corpus written and graded in the background meanwhile."""
+    if not any("hostile" in item.fixturenames for item in items):
+        return None
+    base = Path(tempfile.mkdtemp(prefix="coursepkg-hostile-"))
+    config.add_cleanup(lambda: shutil.rmtree(base, ignore_errors=True))
+    env = dict(os.environ)
+
+    def job():
+        expected, inputs = _prepare(base)
+        return _grade(base, expected, inputs, env)
+
+    return job
+
+
+@pytest.fixture(scope="module")
+def hostile(request, tmp_path_factory):
+    """(folder, expected, records by student, inputs before grading): from the background job, or graded here."""
+    from conftest import background_result
+
+    early = background_result(request.config, "tests/test_grading_hostile.py")
+    if early is not None:
+        return early
+    base = tmp_path_factory.mktemp("hostile")
+    expected, inputs = _prepare(base)
+    return _grade(base, expected, inputs, dict(os.environ))
 
 
 def test_every_hostile_case_gets_its_exact_score_and_reason(hostile):
