@@ -348,7 +348,11 @@ def run_child(cells, exercises, workdir, timeout=60.0, memory_mb=2048, call_time
             timed_out = True
         _kill_group(proc.pid)
         _kill_matching(f"{TOKEN_VAR}={token}".encode())
-        proc.wait()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # never seen; but a grader must not hang on one child
+            proc.kill()
+            proc.wait()
         with _ACTIVE_LOCK:
             _ACTIVE.discard((proc, token))
         seconds = time.perf_counter() - start
