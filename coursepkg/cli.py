@@ -109,8 +109,10 @@ def _grade(args):
             raise ValueError(f"{name} must be a positive number; got {value:g}")
     if args.jobs < 1:
         raise ValueError(f"--jobs must be at least 1; got {args.jobs}")
-    if hasattr(faulthandler, "register"):  # a grader that seems stuck shows where: kill -USR1 <pid>
-        faulthandler.register(signal.SIGUSR1, all_threads=True)
+    try:  # a grader that seems stuck shows where: kill -USR1 <pid> prints every thread's stack
+        faulthandler.register(signal.SIGUSR1, file=sys.__stderr__, all_threads=True)
+    except (AttributeError, ValueError, OSError):  # no SIGUSR1 (Windows), or no real stderr to write to
+        pass
     options = GradeOptions(timeout=args.timeout, memory_mb=args.memory, call_timeout=min(args.call_timeout, args.timeout),
                            sandbox=not args.no_sandbox)
     if args.no_sandbox:

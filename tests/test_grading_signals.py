@@ -98,6 +98,19 @@ def test_ctrl_c_and_sigterm_stop_at_once_kill_the_children_and_write_the_gradebo
     assert _gone(out / ".work") and not (out / ".work").exists()
 
 
+def test_sigusr1_shows_where_every_thread_of_the_grader_is(tmp_path):
+    inputs, out = _sleepy(tmp_path / "in", ["a"]), tmp_path / "out"
+    proc = _start(inputs, out, "--timeout", "200")
+    _wait_for_child(out, proc)
+    proc.send_signal(signal.SIGUSR1)
+    time.sleep(1.0)
+    assert proc.poll() is None  # it keeps grading
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    err = err.decode(errors="replace")
+    assert "Current thread" in err and "grade_batch" in err and "run_child" in err  # the main thread and the worker
+
+
 def test_kill_9_of_the_grader_leaves_nothing_running_and_the_next_run_cleans_up(tmp_path):
     inputs, out = _sleepy(tmp_path / "in", ["a"]), tmp_path / "out"
     proc = _start(inputs, out, "--timeout", "200")
