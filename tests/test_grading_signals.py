@@ -66,6 +66,20 @@ def _running(work, command=b""):
     return found
 
 
+def _describe(pids):
+    """What is left running, for a failure message: each process's state, parent and command line."""
+    lines = []
+    for pid in pids:
+        try:
+            status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")[:300]
+        except OSError:
+            continue
+        lines.append(f"{pid} {status.get('Name', '').strip()} state={status.get('State', '').strip()} "
+                     f"ppid={status.get('PPid', '').strip()} nspid={status.get('NSpid', '').strip()}: {cmdline}")
+    return "still running:\n" + "\n".join(lines)
+
+
 def _gone(work, seconds=10):
     deadline = time.monotonic() + seconds
     while _running(work) and time.monotonic() < deadline:
@@ -117,7 +131,7 @@ def test_kill_9_of_the_grader_leaves_nothing_running_and_the_next_run_cleans_up(
     _wait_for_child(out, proc)
     proc.kill()
     proc.communicate()
-    assert _gone(out / ".work")  # bubblewrap's --die-with-parent took the sandbox down with the grader
+    assert _gone(out / ".work"), _describe(_running(out / ".work"))  # --die-with-parent took the sandbox down
     assert any((out / ".work").iterdir())  # the killed run's folder is still there...
     (tmp_path / "in2").mkdir()
     (tmp_path / "in2" / "b.ipynb").write_bytes(SOLUTION.read_bytes())
