@@ -45,21 +45,25 @@ def _wait_for_child(out, proc, seconds=60):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         work = out / ".work"
-        if work.is_dir() and any(work.iterdir()) and _running(work, b"child.py"):
+        if work.is_dir() and any(work.iterdir()) and _running(work, b"child.py", program=b"python"):
             return
         assert proc.poll() is None, proc.communicate()
         time.sleep(0.1)
     raise AssertionError("the grader started no child")
 
 
-def _running(work, command=b""):
+def _running(work, command=b"", program=b""):
     """Host pids of children of this work folder: their environment holds its marker (bwrap and the
-    sandbox's processes); with ``command``, only those whose command line contains it."""
+    sandbox's processes); with ``command``, only those whose command line contains it, and with
+    ``program``, only those whose executable's name starts with it (bwrap's own command line holds
+    the child's command too)."""
     needle = f"{TOKEN_VAR}={work_marker(work)}.".encode()
     found = []
     for entry in Path("/proc").glob("[0-9]*"):
         try:
-            if needle in (entry / "environ").read_bytes() and command in (entry / "cmdline").read_bytes():
+            argv = (entry / "cmdline").read_bytes()
+            if (needle in (entry / "environ").read_bytes() and command in argv
+                    and Path(argv.split(b"\0")[0].decode(errors="replace")).name.encode().startswith(program)):
                 found.append(int(entry.name))
         except OSError:
             continue
