@@ -128,39 +128,39 @@ def knn_cover_hart():
 
 
 @register("curse_volume", chapter=4,
-          caption="Curse of dimensionality: the fraction r^p of [0, 1]^p in a sub-cube, and the side r needed to hold 10% of the data")
+          caption="Curse of dimensionality: the fraction r^d of [0, 1]^d in a sub-cube, and the side r needed to hold 10% of the data")
 def curse_volume():
     r = np.linspace(0, 1, 201)
     fig = new_figure(1, 2, height=0.8)
     ax = fig.axes[0]
-    for i, p in enumerate([1, 2, 3, 10]):
-        ax.plot(r, r**p, color=PALETTE[i], label=f"p = {p}")
-    ax.set(xlabel="side r of the sub-cube", ylabel="fraction of volume r^p")
+    for i, d in enumerate([1, 2, 3, 10]):
+        ax.plot(r, r**d, color=PALETTE[i], label=f"d = {d}")
+    ax.set(xlabel="side r of the sub-cube", ylabel="fraction of volume r^d")
     ax.legend()
     ax = fig.axes[1]
-    ps = np.arange(1, 21)
+    ds = np.arange(1, 21)
     for i, frac in enumerate([0.01, 0.1]):
-        ax.plot(ps, frac ** (1 / ps), "o-", color=PALETTE[i], ms=0.6 * mpl.rcParams["lines.markersize"], label=f"to capture {frac:.0%}")
-    ax.set(xlabel="dimension p", ylabel="side r = fraction^(1/p)", ylim=(0, 1.05))
+        ax.plot(ds, frac ** (1 / ds), "o-", color=PALETTE[i], ms=0.6 * mpl.rcParams["lines.markersize"], label=f"to capture {frac:.0%}")
+    ax.set(xlabel="dimension d", ylabel="side r = fraction^(1/d)", ylim=(0, 1.05))
     ax.legend()
     return fig
 
 
 @register("curse_median_distance", chapter=4,
-          caption="Median distance from the origin to its nearest of n = 500 uniform points in [-1/2, 1/2]^p: formula and simulation")
+          caption="Median distance from the origin to its nearest of n = 500 uniform points in [-1/2, 1/2]^d: formula and simulation")
 def curse_median_distance():
     n = 500
-    ps = np.arange(1, 16)
+    ds = np.arange(1, 16)
     rng = np.random.default_rng(0)
-    sim = [np.median([np.min(np.linalg.norm(rng.uniform(-0.5, 0.5, size=(n, p)), axis=1)) for _ in range(200)]) for p in ps]
-    formula = np.array([median_nn_distance(n, p) for p in ps])
+    sim = [np.median([np.min(np.linalg.norm(rng.uniform(-0.5, 0.5, size=(n, d)), axis=1)) for _ in range(200)]) for d in ds]
+    formula = np.array([median_nn_distance(n, d) for d in ds])
     fig = new_figure(1, 1, height=0.85)
     ax = fig.axes[0]
     valid = formula <= 0.5
-    ax.plot(ps[valid], formula[valid], "-", color=PALETTE[0], label="formula (ball inside the cube)")
-    ax.plot(ps, sim, "o", color=PALETTE[3], label="simulation (200 draws)")
+    ax.plot(ds[valid], formula[valid], "-", color=PALETTE[0], label="formula (ball inside the cube)")
+    ax.plot(ds, sim, "o", color=PALETTE[3], label="simulation (200 draws)")
     ax.axhline(0.5, color="grey", linestyle=":", label="distance to the cube's faces")
-    ax.set(xlabel="dimension p", ylabel="median nearest-neighbour distance")
+    ax.set(xlabel="dimension d", ylabel="median nearest-neighbour distance")
     ax.legend()
     return fig
 
@@ -194,21 +194,21 @@ def knn_kdtree_timing():
     from sklearn.neighbors import KDTree
 
     rng = np.random.default_rng(0)
-    ps = [2, 4, 8, 16, 32]
+    ds = [2, 4, 8, 16, 32]
     n, m = 5000, 200
     ratios = []
-    for p in ps:
-        X, Q = rng.uniform(size=(n, p)), rng.uniform(size=(m, p))
+    for d in ds:
+        X, Q = rng.uniform(size=(n, d)), rng.uniform(size=(m, d))
         tree = KDTree(X, leaf_size=30)
         tree.reset_n_calls()
         tree.query(Q, k=5)
         ratios.append(tree.get_n_calls() / (m * n))
     fig = new_figure(1, 1, height=0.85)
     ax = fig.axes[0]
-    ax.plot(ps, ratios, "o-", color=PALETTE[0], label="KD-tree")
+    ax.plot(ds, ratios, "o-", color=PALETTE[0], label="KD-tree")
     ax.axhline(1.0, color="black", linestyle="--", label="brute force (all n distances)")
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
-    ax.set(xlabel=f"dimension p ({n:,} uniform points, k = 5)", ylabel="distance evaluations / n")
+    ax.set(xlabel=f"dimension d ({n:,} uniform points, k = 5)", ylabel="distance evaluations / n")
     ax.legend()
     return fig
