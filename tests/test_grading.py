@@ -378,3 +378,33 @@ def test_a_grader_failure_on_one_notebook_does_not_stop_the_batch(tmp_path, monk
     records = {r.student: r for r in grade_batch([tmp_path], tmp_path / "out", progress=False)}
     assert records["a"].status == "error" and records["a"].reason == "grader error: RuntimeError: boom"
     assert records["b"].score == 1.0
+
+
+def test_without_chapter_the_file_name_gives_it_when_the_code_cannot(tmp_path):
+    """An unreadable notebook named as the course names them still gets its chapter's exercises, each at 0
+    with the reason; a notebook that defines none of them is graded on its name's chapter (every function
+    "not defined"); a name without a chapter leaves it unreadable, as before."""
+    ids = sorted(e.id for e in all_exercises().values() if e.chapter == 1)
+    points = sum(e.points for e in all_exercises().values() if e.chapter == 1)
+    for student in ("alice", "bob", "carol"):
+        (tmp_path / "in" / student).mkdir(parents=True)
+    (tmp_path / "in" / "alice" / "01_perceptrons-1.ipynb").write_text("{")
+    (tmp_path / "in" / "bob" / "03_softmax.ipynb").write_bytes(_empty_notebook())
+    (tmp_path / "in" / "carol" / "notes.ipynb").write_text("{")
+    records = {Path(r.submission).name: r for r in grade_batch([tmp_path / "in"], tmp_path / "out", options=FAST,
+                                                               progress=False)}
+    bad = records["01_perceptrons-1.ipynb"]
+    assert (bad.status, bad.chapter, bad.max_score, bad.score) == ("unreadable", 1, points, 0.0)
+    assert [row.id for row in bad.exercises] == ids and all("invalid JSON" in row.reason for row in bad.exercises)
+    empty = records["03_softmax.ipynb"]
+    assert (empty.status, empty.chapter, empty.score) == ("graded", 3, 0.0) and empty.max_score > 0
+    assert all(row.reason.startswith(f"function {row.name} is not defined") for row in empty.exercises)
+    notes = records["notes.ipynb"]
+    assert (notes.status, notes.chapter, notes.max_score, notes.exercises) == ("unreadable", None, 0.0, [])
+
+
+def _empty_notebook():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    return nbformat.writes(nb).encode()

@@ -9,6 +9,9 @@ Scoring policy (also in the README):
   rule as the in-notebook self-check;
 - whatever could not be graded (timeout, crash, function missing, answer not data) earns 0 with
   the reason;
+- the chapter is ``chapter`` if given, else the one whose exercise functions the notebook defines
+  most of, else the one its file name starts with (``01_perceptrons.ipynb``): so an unreadable file
+  named as the course names its notebooks still gets that chapter's exercises, each at 0;
 - time limits are CPU seconds of the submission's own process (``timeout`` per notebook,
   ``call_timeout`` per call), so a grade does not depend on how loaded the machine is; a
   generous wall-clock ceiling (``wall_timeout``) only stops a notebook that sleeps;
@@ -23,7 +26,8 @@ from ..exercises.spec import call_text, compare, describe
 from . import protocol
 from .records import CellError, ExerciseResult, Failure, GradeRecord
 from .sandbox import run_child
-from .submission import SubmissionError, code_cells, guess_chapter, integrity_flags, is_self_check, read_bytes_checked
+from .submission import (SubmissionError, chapter_from_name, code_cells, guess_chapter, integrity_flags, is_self_check,
+                         read_bytes_checked)
 
 __all__ = ["GradeOptions", "Reference", "references_for", "grade_notebook"]
 
@@ -181,8 +185,10 @@ def grade_notebook(path, refs, chapter=None, options=GradeOptions(), workdir=Non
         del data
     except SubmissionError as exc:
         cells, record = None, replace(record, status="unreadable", reason=str(exc))
-    if cells is not None and chapter is None:
-        chapter = guess_chapter(cells, exercises)
+    if chapter is None:  # the functions it defines, else its file name (what an unreadable file still has)
+        chapter = guess_chapter(cells, exercises) if cells is not None else None
+        if chapter is None:
+            chapter = chapter_from_name(path, {e.chapter for e in exercises})
         record = replace(record, chapter=chapter)
     chosen = [r for r in refs.values() if r.exercise.chapter == chapter] if chapter is not None else []
     record = replace(record, max_score=float(sum(r.exercise.points for r in chosen)))

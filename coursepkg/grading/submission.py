@@ -11,6 +11,7 @@ import ast
 import functools
 import json
 import os
+import re
 import stat
 import sys
 import threading
@@ -18,7 +19,7 @@ import types
 
 __all__ = [
     'SubmissionError', 'read_bytes_checked', 'read_code_cells', 'code_cells', 'python_source',
-    'is_self_check', 'defined_functions', 'guess_chapter', 'count_defined', 'forbidden_names',
+    'is_self_check', 'defined_functions', 'guess_chapter', 'chapter_from_name', 'count_defined', 'forbidden_names',
     'integrity_flags',
 ]
 
@@ -196,6 +197,19 @@ def guess_chapter(cells, exercises):
         if exercise.name in names:
             counts[exercise.chapter] = counts.get(exercise.chapter, 0) + 1
     return max(sorted(counts), key=counts.get) if counts else None
+
+
+def chapter_from_name(path, chapters):
+    """The chapter a notebook's file name starts with, as the course names its notebooks
+    (``01_perceptrons.ipynb``, a resubmission ``01_perceptrons-1.ipynb``); None unless it is one of ``chapters``.
+
+    Examples
+    --------
+    >>> chapter_from_name("alice/03_softmax-2.ipynb", {1, 3}), chapter_from_name("notes.ipynb", {1, 3})
+    (3, None)
+    """
+    found = re.match(r"(\d{1,2})_", os.path.basename(str(path)))
+    return int(found.group(1)) if found and int(found.group(1)) in chapters else None
 
 
 def forbidden_names(exercise):
