@@ -104,7 +104,12 @@ def background_job(config, items):
         try:
             proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=1800, env=env)
             html = out / "_build" / "html"
-            seen = _visit_book([browser], html) if browser is not None and proc.returncode == 0 else None
+            seen = None
+            if browser is not None and proc.returncode == 0:
+                try:
+                    seen = _visit_book([browser], html)
+                except Exception as exc:  # noqa: BLE001 - raised by the browser tests only, not by every book test
+                    seen = exc
             return (proc, html), seen
         finally:
             if browser is not None:
@@ -115,7 +120,8 @@ def background_job(config, items):
 
 @pytest.fixture(scope="module")
 def early(request):
-    """The background job's ((completed build, html folder), visits or None), or None if none ran."""
+    """The background job's ((completed build, html folder), visits, or what the visits raised, or None),
+    or None if none ran."""
     from conftest import background_result
 
     return background_result(request.config, "tests/test_book.py")
@@ -344,6 +350,8 @@ def _visit_book(browsers, html):
 def visits(build, vendored, early):
     """Every page opened in headless Chromium (network cut): in the background job, else here, two browsers at a time."""
     _need_browser(vendored)
+    if early is not None and isinstance(early[1], Exception):
+        raise early[1]
     if early is not None and early[1] is not None:
         return early[1]
     browser_cls = _load_tool("screenshot").Browser
