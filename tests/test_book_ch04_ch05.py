@@ -258,19 +258,10 @@ def test_svm_hand_step_equals_gradient_at_the_smooth_start():
 
 @pytest.mark.ch5
 def test_svc_with_c_from_lambda_minimises_our_objective():
-    from sklearn.svm import SVC
+    from coursepkg.kernels import kernel_svm_loss, kernel_svm_step
 
-    from coursepkg.datasets import make_moons
-    from coursepkg.kernels import kernel_svm_loss, kernel_svm_step, rbf_kernel
-
-    X, y01 = make_moons(n=120, noise=0.2, rng=3)
-    y = 2 * y01 - 1
-    n, sigma, lam = len(y), 0.3, 1e-3
-    K = rbf_kernel(X, X, sigma)
-    svc = SVC(kernel="rbf", gamma=1 / (2 * sigma**2), C=1 / (2 * lam * n), tol=1e-8).fit(X, y)
-    alpha = np.zeros(n)
-    alpha[svc.support_] = svc.dual_coef_[0]
-    best = kernel_svm_loss(alpha, svc.intercept_[0], K, y, lam)
+    X, y01, y, K, svc, best = _moons_svm_problem()
+    n, lam, alpha = len(y), 1e-3, _svc_alpha(svc, len(y))
     assert round(best, 4) == 0.0566
     # a minimum of a convex function: no random perturbation goes below it
     rng = np.random.default_rng(0)
@@ -304,9 +295,14 @@ def _moons_svm_problem():
     n, sigma, lam = len(y), 0.3, 1e-3
     K = rbf_kernel(X, X, sigma)
     svc = SVC(kernel="rbf", gamma=1 / (2 * sigma**2), C=1 / (2 * lam * n), tol=1e-8).fit(X, y)
+    return X, y01, y, K, svc, kernel_svm_loss(_svc_alpha(svc, n), svc.intercept_[0], K, y, lam)
+
+
+def _svc_alpha(svc, n):
+    """SVC's dual coefficients as our alpha: one entry per training point, 0 off the support vectors."""
     alpha = np.zeros(n)
     alpha[svc.support_] = svc.dual_coef_[0]
-    return X, y01, y, K, svc, kernel_svm_loss(alpha, svc.intercept_[0], K, y, lam)
+    return alpha
 
 
 @pytest.mark.ch5

@@ -1,17 +1,9 @@
 """Mutants of chapters 5 to 7: the typical wrong solutions each check must reject (see test_exercise_mutants.py)."""
 import numpy as np
 
+from test_exercise_mutants_ch1_4 import _const, _sigmoid  # the same two helpers (tests/ is on sys.path under pytest)
+
 S = {}  # the solution notebooks' functions, filled in by test_exercise_mutants.py before any call
-
-
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-def _const(value):
-    def answer():
-        return value
-    return answer
 
 
 
